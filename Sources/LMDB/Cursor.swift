@@ -1,0 +1,60 @@
+import CLMDB
+
+/// One key/value pair seen through a cursor; the buffers are valid only inside the transaction.
+public struct Entry {
+    public let key: UnsafeRawBufferPointer
+    public let value: UnsafeRawBufferPointer
+}
+
+/// A cursor over one database, valid only inside `Transaction.withCursor`.
+/// Every move returns the entry it lands on, or `nil` when there is none.
+public struct Cursor {
+    let handle: OpaquePointer
+    let state: TransactionState?
+
+    public func first() throws(LMDBError) -> Entry? { try move(MDB_FIRST) }
+    public func last() throws(LMDBError) -> Entry? { try move(MDB_LAST) }
+    public func next() throws(LMDBError) -> Entry? { try move(MDB_NEXT) }
+    public func previous() throws(LMDBError) -> Entry? { try move(MDB_PREV) }
+    /// The next value of the current key (duplicate-sorted databases).
+    public func nextDuplicate() throws(LMDBError) -> Entry? { try move(MDB_NEXT_DUP) }
+    /// The previous value of the current key (duplicate-sorted databases).
+    public func previousDuplicate() throws(LMDBError) -> Entry? { try move(MDB_PREV_DUP) }
+    /// The first entry of the next key (duplicate-sorted databases).
+    public func nextKey() throws(LMDBError) -> Entry? { try move(MDB_NEXT_NODUP) }
+    /// The last value of the current key (duplicate-sorted databases).
+    public func lastDuplicate() throws(LMDBError) -> Entry? { try move(MDB_LAST_DUP) }
+
+    /// The entry with exactly this key.
+    public func seek(_ key: UnsafeRawBufferPointer) throws(LMDBError) -> Entry? {
+        try move(MDB_SET_KEY, key: key)
+    }
+
+    /// The first entry whose key is greater than or equal to `key`.
+    public func seek(atOrAfter key: UnsafeRawBufferPointer) throws(LMDBError) -> Entry? {
+        try move(MDB_SET_RANGE, key: key)
+    }
+
+    /// The first value ≥ `value` under exactly `key` (duplicate-sorted databases).
+    public func seek(_ key: UnsafeRawBufferPointer, valueAtOrAfter value: UnsafeRawBufferPointer) throws(LMDBError) -> Entry? {
+        try move(MDB_GET_BOTH_RANGE, key: key, value: value)
+    }
+
+    /// The number of values of the current key (duplicate-sorted databases).
+    public func duplicateCount() throws(LMDBError) -> Int {
+        var count = 0
+        try check(mdb_cursor_count(handle, &count), "mdb_cursor_count")
+        return count
+    }
+
+    private func move(
+        _ op: MDB_cursor_op, key: UnsafeRawBufferPointer? = nil, value: UnsafeRawBufferPointer? = nil
+    ) throws(LMDBError) -> Entry? {
+        var k = key.map(MDB_val.init(buffer:)) ?? MDB_val()
+        var v = value.map(MDB_val.init(buffer:)) ?? MDB_val()
+        let code = mdb_cursor_get(handle, &k, &v, op)
+        if code == MDB_NOTFOUND { return nil }
+        try check(code, "mdb_cursor_get")
+        return Entry(key: k.buffer, value: v.buffer)
+    }
+}

@@ -1,0 +1,220 @@
+import CLMDB
+import Glibc
+
+/// An LMDB environment: one memory-mapped file holding named databases.
+///
+/// Rules (as in LMDB, made safe here):
+/// - Open an environment once per process and path, and share the object.
+/// - Transactions are closure-scoped: the `Transaction` and every buffer read through it are valid
+///   only inside the closure. Do not `await` or nest transactions inside one.
+/// - Write transactions are serialised by LMDB; read transactions never block writers and see a
+///   consistent snapshot.
+/// - When the map is full, `write` grows it (once no transaction of this process is open) and runs
+///   the closure again, so a write closure must not change outside state before it returns.
+public final class Environment: @unchecked Sendable {
+    /// How an environment is opened.
+    public struct Options: Sendable {
+        /// Initial map size in bytes; the map grows by doubling when full.
+        public var mapSize: Int = 256 << 20
+        /// The map never grows beyond this many bytes.
+        public var maxMapSize: Int = 1 << 40
+        /// Maximum number of named databases.
+        public var maxDatabases: UInt32 = 64
+        /// Maximum number of simultaneous read transactions, across processes.
+        public var maxReaders: UInt32 = 1024
+        /// Open without write access; works while another process writes.
+        public var readOnly = false
+        /// Flush to disk at each commit (default). Without it a commit survives a process crash
+        /// but not a power loss.
+        public var durable = true
+
+        public init() {}
+    }
+
+    let handle: OpaquePointer
+    /// The directory holding `data.mdb` and `lock.mdb`.
+    public let path: String
+    /// Whether the environment was opened read-only.
+    public let isReadOnly: Bool
+    private let maxMapSize: Int
+    private let resizeLock = ReaderWriterLock()
+
+    /// Opens (and, unless read-only, creates) the environment in directory `path`, which must exist.
+    ///
+    /// - Throws: `LMDBError` if LMDB cannot open it, for example `.invalid` for a file that is not LMDB.
+    public init(path: String, options: Options = Options()) throws(LMDBError) {
+        var env: OpaquePointer?
+        try check(mdb_env_create(&env), "mdb_env_create")
+        guard let env else { throw LMDBError(code: ENOMEM, operation: "mdb_env_create") }
+        do {
+            try check(mdb_env_set_maxdbs(env, options.maxDatabases), "mdb_env_set_maxdbs")
+            try check(mdb_env_set_maxreaders(env, options.maxReaders), "mdb_env_set_maxreaders")
+            try check(mdb_env_set_mapsize(env, options.mapSize), "mdb_env_set_mapsize")
+            var flags = UInt32(MDB_NOTLS)
+            if options.readOnly { flags |= UInt32(MDB_RDONLY) }
+            if !options.durable { flags |= UInt32(MDB_NOSYNC) }
+            try check(mdb_env_open(env, path, flags, 0o644), "mdb_env_open(\(path))")
+        } catch {
+            mdb_env_close(env)
+            throw error
+        }
+        handle = env
+        self.path = path
+        isReadOnly = options.readOnly
+        maxMapSize = options.maxMapSize
+        if !options.readOnly { _ = try? checkStaleReaders() }
+    }
+
+    deinit { mdb_env_close(handle) }
+
+    /// Runs `body` in a read-only transaction and returns its result.
+    public func read<R>(_ body: (Transaction) throws -> R) throws -> R {
+        try withTransactionSlot {
+            let txn = try begin(flags: UInt32(MDB_RDONLY))
+            defer { mdb_txn_abort(txn.handle) }
+            return try body(txn)
+        }
+    }
+
+    /// Runs `body` in a write transaction and commits it; aborts it if `body` throws.
+    ///
+    /// If the map fills up (during `body` or at commit) the transaction is aborted, the map grows
+    /// and `body` runs again in a new transaction.
+    public func write<R>(_ body: (Transaction) throws -> R) throws -> R {
+        while true {
+            let state = TransactionState()
+            do {
+                return try withTransactionSlot {
+                    let txn = try begin(flags: 0, state: state)
+                    let result: R
+                    do {
+                        result = try body(txn)
+                    } catch {
+                        mdb_txn_abort(txn.handle)
+                        throw error
+                    }
+                    let code = mdb_txn_commit(txn.handle)
+                    if code == MDB_MAP_FULL { state.mapFull = true }
+                    try check(code, "mdb_txn_commit")
+                    return result
+                }
+            } catch {
+                guard state.mapFull else { throw error }
+                try growMap()
+            }
+        }
+    }
+
+    /// Opens a named database, creating it if `flags` contains `.create`.
+    ///
+    /// - Returns: the handle, or `nil` if the database does not exist and was not to be created.
+    public func openDatabase(_ name: String, flags: DatabaseFlags = []) throws -> Database? {
+        if flags.contains(.create) {
+            return try write { txn in try open(name, flags: flags, in: txn) }
+        }
+        // A handle opened in a read-only transaction survives only if that transaction commits.
+        return try withTransactionSlot {
+            let txn = try begin(flags: UInt32(MDB_RDONLY))
+            let database: Database?
+            do {
+                database = try open(name, flags: flags, in: txn)
+            } catch {
+                mdb_txn_abort(txn.handle)
+                throw error
+            }
+            try check(mdb_txn_commit(txn.handle), "mdb_txn_commit")
+            return database
+        }
+    }
+
+    private func open(_ name: String, flags: DatabaseFlags, in txn: Transaction) throws(LMDBError) -> Database? {
+        var dbi = MDB_dbi()
+        let code = mdb_dbi_open(txn.handle, name, flags.rawValue, &dbi)
+        if code == MDB_NOTFOUND { return nil }
+        try check(code, "mdb_dbi_open(\(name))")
+        return Database(dbi: dbi)
+    }
+
+    /// Writes a consistent copy of the environment to the directory `destination` (which must exist
+    /// and be empty) while writers go on. `compact` omits free pages.
+    public func copy(to destination: String, compact: Bool = true) throws {
+        try withTransactionSlot {
+            try check(
+                mdb_env_copy2(handle, destination, compact ? UInt32(MDB_CP_COMPACT) : 0),
+                "mdb_env_copy2(\(destination))"
+            )
+        }
+    }
+
+    /// Flushes buffers to disk; needed only when opened with `durable = false`.
+    public func sync() throws(LMDBError) {
+        try check(mdb_env_sync(handle, 1), "mdb_env_sync")
+    }
+
+    /// Frees reader slots left by processes that died; returns how many were freed.
+    @discardableResult
+    public func checkStaleReaders() throws(LMDBError) -> Int {
+        var dead: Int32 = 0
+        try check(mdb_reader_check(handle, &dead), "mdb_reader_check")
+        return Int(dead)
+    }
+
+    /// The current map size in bytes.
+    public var mapSize: Int {
+        var info = MDB_envinfo()
+        mdb_env_info(handle, &info)
+        return info.me_mapsize
+    }
+
+    /// Bytes of the data file in use (last used page + 1, times the page size).
+    public var usedBytes: Int {
+        var info = MDB_envinfo()
+        mdb_env_info(handle, &info)
+        var stat = MDB_stat()
+        mdb_env_stat(handle, &stat)
+        return (info.me_last_pgno + 1) * Int(stat.ms_psize)
+    }
+
+    /// The number of reader slots in use, across processes.
+    public var readersInUse: Int {
+        var info = MDB_envinfo()
+        mdb_env_info(handle, &info)
+        return Int(info.me_numreaders)
+    }
+
+    // MARK: - Internals
+
+    /// Holds the process-local slot that map resizing waits for; adopts a map grown by another process.
+    private func withTransactionSlot<R>(_ body: () throws -> R) throws -> R {
+        while true {
+            do {
+                return try resizeLock.withShared(body)
+            } catch let error as LMDBError where error.code == MDB_MAP_RESIZED {
+                try resizeLock.withExclusive { () throws(LMDBError) in
+                    try check(mdb_env_set_mapsize(handle, 0), "mdb_env_set_mapsize")
+                }
+            }
+        }
+    }
+
+    private func begin(flags: UInt32, state: TransactionState? = nil) throws(LMDBError) -> Transaction {
+        var txn: OpaquePointer?
+        try check(mdb_txn_begin(handle, nil, flags, &txn), "mdb_txn_begin")
+        guard let txn else { throw LMDBError(code: ENOMEM, operation: "mdb_txn_begin") }
+        return Transaction(handle: txn, state: state)
+    }
+
+    private func growMap() throws(LMDBError) {
+        try resizeLock.withExclusive { () throws(LMDBError) in
+            let current = mapSize
+            guard current < maxMapSize else { throw LMDBError(code: MDB_MAP_FULL, operation: "grow map") }
+            let next = min(current * 2, maxMapSize)
+            try check(mdb_env_set_mapsize(handle, next), "mdb_env_set_mapsize(\(next))")
+        }
+    }
+}
+
+/// What a write transaction learned that the environment must act on after it ends.
+final class TransactionState {
+    var mapFull = false
+}

@@ -1,0 +1,123 @@
+/// The stored form of one event (the value under its position in the `events` database).
+///
+/// Layout, format version 1 (integers little-endian):
+/// ```
+///  0  u8   format version (1)
+///  1  u8   event type code (EventType.rawValue)
+///  2  u16  reserved (0)
+///  4  u64  checksum: XXH64 of every byte from offset 12 to the end
+/// 12  i64  recordedAt, µs since the epoch
+/// 20  i64  event time, µs since the epoch
+/// 28  u64  content digest: XXH64 of the event's canonical JSON (idempotency check)
+/// 36  str  subject, str source, str id        (u16 length + UTF-8)
+///     blk  compact payload                    (u32 length + bytes, see `PayloadCodec`)
+///     blk  original event JSON, verbatim      (u32 length + bytes)
+/// ```
+/// Projections decode the compact payload and never parse JSON; the verbatim JSON serves audit
+/// and export.
+enum RecordCodec {
+    static let formatVersion: UInt8 = 1
+    static let checksumOffset = 4
+    static let checksummedFrom = 12
+    static let headerSize = 36
+
+    /// Encodes a validated event with its original JSON.
+    static func encode(_ event: DecodedEvent, recordedAt: Timestamp) -> [UInt8] {
+        var writer = ByteWriter(capacity: headerSize + 2 * event.json.count + 64)
+        writer.write(formatVersion)
+        writer.write(event.event.type.rawValue)
+        writer.write(UInt16(0))
+        writer.write(UInt64(0))  // checksum, patched below
+        writer.write(recordedAt.microseconds)
+        writer.write(event.event.time.microseconds)
+        writer.write(event.contentDigest)
+        writer.write(event.event.subject)
+        writer.write(event.event.source)
+        writer.write(event.event.id)
+        let payload = PayloadCodec.encode(event.event.payload)
+        payload.bytes.withUnsafeBytes { writer.write(block: $0) }
+        event.json.withUnsafeBytes { writer.write(block: $0) }
+        let checksum = writer.bytes.withUnsafeBytes {
+            XXHash64.hash(UnsafeRawBufferPointer(rebasing: $0[checksummedFrom...]))
+        }
+        writer.patch(checksum, at: checksumOffset)
+        return writer.bytes
+    }
+
+    /// The fixed header of a record, after checking its version and checksum.
+    static func header(of bytes: UnsafeRawBufferPointer) throws(RecordDamage) -> RecordHeader {
+        guard bytes.count >= headerSize else { throw RecordDamage(reason: "record of \(bytes.count) bytes is shorter than its header") }
+        guard bytes[0] == formatVersion else { throw RecordDamage(reason: "unknown record format version \(bytes[0])") }
+        guard let type = EventType(rawValue: bytes[1]) else { throw RecordDamage(reason: "unknown event type code \(bytes[1])") }
+        var reader = ByteReader(bytes, offset: checksumOffset)
+        do {
+            let stored: UInt64 = try reader.read()
+            let actual = XXHash64.hash(UnsafeRawBufferPointer(rebasing: bytes[checksummedFrom...]))
+            guard stored == actual else { throw RecordDamage(reason: "checksum mismatch") }
+            return RecordHeader(
+                type: type,
+                recordedAt: Timestamp(microseconds: try reader.read()),
+                time: Timestamp(microseconds: try reader.read()),
+                contentDigest: try reader.read()
+            )
+        } catch is ByteReader.Truncated {
+            throw RecordDamage(reason: "record is truncated")
+        } catch let damage as RecordDamage {
+            throw damage
+        } catch {
+            throw RecordDamage(reason: "\(error)")
+        }
+    }
+
+    /// Decodes a whole record stored at `position`.
+    static func decode(_ bytes: UnsafeRawBufferPointer, position: UInt64) throws(RecordDamage) -> StoredEvent {
+        let header = try header(of: bytes)
+        var reader = ByteReader(bytes, offset: headerSize)
+        do {
+            let subject = try reader.readString()
+            let source = try reader.readString()
+            let id = try reader.readString()
+            var payloadReader = ByteReader(try reader.readBlock())
+            let payload = try PayloadCodec.decode(header.type, from: &payloadReader)
+            let json = Array(try reader.readBlock())
+            guard reader.isAtEnd, payloadReader.isAtEnd else { throw RecordDamage(reason: "trailing bytes in record") }
+            let event = TouchEvent(id: id, source: source, subject: subject, time: header.time, payload: payload)
+            return StoredEvent(
+                position: position, recordedAt: header.recordedAt, contentDigest: header.contentDigest,
+                event: event, json: json
+            )
+        } catch is ByteReader.Truncated {
+            throw RecordDamage(reason: "record is truncated")
+        } catch let damage as RecordDamage {
+            throw damage
+        } catch {
+            throw RecordDamage(reason: "\(error)")
+        }
+    }
+
+    /// The source and id of a record, for checking an idempotency-key match.
+    static func key(of bytes: UnsafeRawBufferPointer) throws(RecordDamage) -> (source: String, id: String) {
+        _ = try header(of: bytes)
+        var reader = ByteReader(bytes, offset: headerSize)
+        do {
+            _ = try reader.readString()
+            return (try reader.readString(), try reader.readString())
+        } catch {
+            throw RecordDamage(reason: "record is truncated")
+        }
+    }
+}
+
+/// The fixed-size part of a stored record.
+struct RecordHeader {
+    let type: EventType
+    let recordedAt: Timestamp
+    let time: Timestamp
+    let contentDigest: UInt64
+}
+
+/// A stored record that cannot be trusted: bad checksum, unknown version, truncated.
+struct RecordDamage: Error, CustomStringConvertible {
+    let reason: String
+    var description: String { reason }
+}

@@ -1,0 +1,124 @@
+import LMDB
+
+extension EventLog {
+    /// Which way a range read goes.
+    public enum Direction: Sendable {
+        case forward, backward
+    }
+
+    /// Runs `body` in one read transaction: every read inside sees the same snapshot.
+    func withSnapshot<R>(_ what: String, _ body: (Transaction) throws -> R) throws(TouchlogError) -> R {
+        do {
+            return try environment.read(body)
+        } catch {
+            throw TouchlogError.storage(error, while: what)
+        }
+    }
+
+    /// The position of the last stored event; 0 for an empty log.
+    public func head() throws(TouchlogError) -> UInt64 {
+        try withSnapshot("reading the head") { try readMetadata($0).head }
+    }
+
+    /// The event at `position`, or `nil` if there is none.
+    ///
+    /// - Throws: `TouchlogError.Code.corruption` if the stored record fails its checks.
+    public func event(at position: UInt64) throws(TouchlogError) -> StoredEvent? {
+        try withSnapshot("reading position \(position)") { txn in
+            guard let bytes = try txn.get(events, key: PositionKey.of(position)) else { return nil }
+            return try decodeRecord(bytes, position: position)
+        }
+    }
+
+    /// The position of the event stored under (source, id), or `nil`.
+    public func position(source: String, id: String) throws(TouchlogError) -> UInt64? {
+        try withSnapshot("looking up an event id") { txn in
+            guard let value = try txn.get(eventIds, key: IdempotencyKey.of(source: source, id: id)) else { return nil }
+            var reader = ByteReader(value)
+            let position: UInt64 = try reader.read()
+            guard let record = try txn.get(events, key: PositionKey.of(position)) else { return nil }
+            let key = try RecordCodec.key(of: record)
+            return key.source == source && key.id == id ? position : nil
+        }
+    }
+
+    /// Calls `body` for the events after position `after` (forward) or before it (backward; 0 means
+    /// from the head), in position order, until `body` returns `false` or `limit` events were seen.
+    /// All of them come from one snapshot.
+    public func forEachEvent(
+        after: UInt64 = 0, direction: Direction = .forward, limit: Int = .max,
+        _ body: (StoredEvent) throws -> Bool
+    ) throws(TouchlogError) {
+        try withSnapshot("reading events") { txn in
+            try txn.withCursor(events) { cursor in
+                var seen = 0
+                var entry: Entry?
+                switch direction {
+                case .forward:
+                    entry = try PositionKey.of(after &+ 1).withUnsafeBytes { try cursor.seek(atOrAfter: $0) }
+                case .backward where after == 0:
+                    entry = try cursor.last()
+                case .backward:
+                    entry = try PositionKey.of(after).withUnsafeBytes { try cursor.seek(atOrAfter: $0) }
+                    entry = entry == nil ? try cursor.last() : try cursor.previous()
+                    if let current = entry, let position = PositionKey.decode(current.key), position >= after {
+                        entry = try cursor.previous()
+                    }
+                }
+                while let current = entry, seen < limit {
+                    guard let position = PositionKey.decode(current.key) else {
+                        throw TouchlogError(.corruption, "events table holds a key that is not a position")
+                    }
+                    guard try body(try decodeRecord(current.value, position: position)) else { return }
+                    seen += 1
+                    entry = direction == .forward ? try cursor.next() : try cursor.previous()
+                }
+            }
+        }
+    }
+
+    /// The events between two positions, in order; `limit` caps how many.
+    public func events(after: UInt64 = 0, direction: Direction = .forward, limit: Int = 1000) throws(TouchlogError) -> [StoredEvent] {
+        var result: [StoredEvent] = []
+        try forEachEvent(after: after, direction: direction, limit: limit) { result.append($0); return true }
+        return result
+    }
+
+    /// Calls `body` for one customer's events in position order, starting after position `after`.
+    public func forEachEvent(
+        ofCustomer subject: String, after: UInt64 = 0, limit: Int = .max, _ body: (StoredEvent) throws -> Bool
+    ) throws(TouchlogError) {
+        try withSnapshot("reading the events of \(subject)") { txn in
+            try txn.withCursor(customerEvents) { cursor in
+                let key = Array(subject.utf8)
+                var entry = try key.withUnsafeBytes { k in
+                    try PositionKey.of(after &+ 1).withUnsafeBytes { v in try cursor.seek(k, valueAtOrAfter: v) }
+                }
+                var seen = 0
+                while let current = entry, seen < limit {
+                    guard let position = PositionKey.decode(current.value),
+                          let bytes = try txn.get(events, key: current.value)
+                    else { throw TouchlogError(.corruption, "customer index of \(subject) points to a missing event") }
+                    guard try body(try decodeRecord(bytes, position: position)) else { return }
+                    seen += 1
+                    entry = try cursor.nextDuplicate()
+                }
+            }
+        }
+    }
+
+    /// One customer's events in position order.
+    public func events(ofCustomer subject: String, after: UInt64 = 0, limit: Int = 1000) throws(TouchlogError) -> [StoredEvent] {
+        var result: [StoredEvent] = []
+        try forEachEvent(ofCustomer: subject, after: after, limit: limit) { result.append($0); return true }
+        return result
+    }
+
+    func decodeRecord(_ bytes: UnsafeRawBufferPointer, position: UInt64) throws(TouchlogError) -> StoredEvent {
+        do {
+            return try RecordCodec.decode(bytes, position: position)
+        } catch {
+            throw TouchlogError(.corruption, "the event at position \(position) is damaged (\(error.reason)); run `touchlog verify`")
+        }
+    }
+}

@@ -1,0 +1,32 @@
+/// The kinds of customer touch Touchlog records; the raw value is the stored type code.
+public enum EventType: UInt8, Sendable, CaseIterable, CustomStringConvertible {
+    case purchase = 1
+    case survey = 2
+    case complaint = 3
+    case socialMention = 4
+    case visit = 5
+    case profileUpdated = 6
+
+    /// The CloudEvents `type` attribute, for example `touch.purchase`.
+    public var name: String {
+        switch self {
+        case .purchase: "touch.purchase"
+        case .survey: "touch.survey"
+        case .complaint: "touch.complaint"
+        case .socialMention: "touch.social_mention"
+        case .visit: "touch.visit"
+        case .profileUpdated: "customer.profile_updated"
+        }
+    }
+
+    /// The `dataschema` URI of version 1 of this type's data.
+    public var dataSchema: String { "urn:touchlog:schema:\(name):1" }
+
+    public var description: String { name }
+
+    /// The type named by a CloudEvents `type` attribute, or `nil` if Touchlog does not know it.
+    public init?(name: String) {
+        guard let match = EventType.allCases.first(where: { $0.name == name }) else { return nil }
+        self = match
+    }
+}

@@ -1,0 +1,191 @@
+import Foundation
+import Testing
+import Touchlog
+
+struct EventLogTests {
+    let decoder = EventDecoder()
+
+    func decode(_ lines: [String]) throws -> [DecodedEvent] {
+        try lines.enumerated().map { try decoder.decodeValid($1, location: "event \($0 + 1)") }
+    }
+
+    @Test func appendsWithGaplessPositionsAndNonDecreasingRecordedAt() throws {
+        try withTemporaryLog { log, _ in
+            var positions: [UInt64] = []
+            for batch in 0..<5 {
+                let lines = (0..<7).map { TestEvents.purchase(id: "b\(batch)-\($0)", subject: "c\($0 % 3)", time: "2025-01-0\($0 + 1)T10:00:00Z") }
+                let result = try log.append(try decode(lines))
+                #expect(result.isComplete)
+                positions += result.outcomes.compactMap { if case .stored(let p) = $0 { p } else { nil } }
+            }
+            #expect(positions == Array(1...35))
+            let stored = try log.events(limit: 100)
+            #expect(stored.map(\.position) == Array(1...35))
+            #expect(zip(stored, stored.dropFirst()).allSatisfy { $0.recordedAt <= $1.recordedAt })
+            #expect(try log.head() == 35)
+            let stats = try log.statistics()
+            #expect(stats.events == 35 && stats.customers == 3)
+            #expect(stats.earliestEventTime == Timestamp(rfc3339: "2025-01-01T10:00:00Z"))
+            #expect(stats.latestEventTime == Timestamp(rfc3339: "2025-01-07T10:00:00Z"))
+        }
+    }
+
+    @Test func identicalResendIsAcknowledgedAndConflictIsRejectedAcrossRestarts() throws {
+        try withTemporaryDirectory { directory in
+            let path = directory + "/log.db"
+            let original = TestEvents.purchase(id: "e1", subject: "c1", time: "2025-01-01T10:00:00Z", amount: 12)
+            do {
+                let log = try EventLog(path: path, options: .init(create: true))
+                #expect(try log.append(try decode([original])).outcomes == [.stored(1)])
+            }
+            let log = try EventLog(path: path)
+            // Same content with other key order and spacing is the same event.
+            let reordered = #"{ "data": {"currency":"EUR","amount":12.0,"orderId":"o-e1","channel":"online"}, "time":"2025-01-01T10:00:00Z","subject":"c1","type":"touch.purchase","source":"test/pos","id":"e1","specversion":"1.0"}"#
+            #expect(try log.append(try decode([reordered])).outcomes == [.duplicate(1)])
+            let conflicting = TestEvents.purchase(id: "e1", subject: "c1", time: "2025-01-01T10:00:00Z", amount: 13)
+            let result = try log.append(try decode([conflicting, TestEvents.purchase(id: "e2", subject: "c1", time: "2025-01-02T10:00:00Z")]))
+            guard case .rejected(let rejection) = result.outcomes[0] else {
+                Issue.record("expected a conflict, got \(result.outcomes[0])")
+                return
+            }
+            #expect(rejection.conflictingPosition == 1 && rejection.failure.path == "id")
+            #expect(result.outcomes[1] == .notStored)
+            #expect(try log.head() == 1)
+            // The same id under another source is another event.
+            let otherSource = TestEvents.purchase(id: "e1", subject: "c1", time: "2025-01-01T10:00:00Z", source: "other")
+            #expect(try log.append(try decode([otherSource])).outcomes == [.stored(2)])
+            #expect(try log.position(source: "other", id: "e1") == 2)
+            #expect(try log.position(source: "test/pos", id: "e1") == 1)
+            #expect(try log.position(source: "nope", id: "e1") == nil)
+        }
+    }
+
+    @Test func duplicatesInsideOneBatchAreStoredOnce() throws {
+        try withTemporaryLog { log, _ in
+            let line = TestEvents.survey(id: "s1", subject: "c1", time: "2025-01-01T10:00:00Z", score: 9)
+            let result = try log.append(try decode([line, line]))
+            #expect(result.outcomes == [.stored(1), .duplicate(1)])
+        }
+    }
+
+    @Test func batchIsAllOrNothingUnlessPartial() throws {
+        try withTemporaryLog { log, _ in
+            let good = try decoder.decodeValid(TestEvents.purchase(id: "g1", subject: "c1", time: "2025-01-01T10:00:00Z"))
+            let bad = EventRejection(location: "line 2", id: "b1", failure: ValidationFailure(path: "data.score", rule: "must be from 0 to 10"))
+            let strict = try log.append([.success(good), .failure(bad)])
+            #expect(strict.outcomes == [.notStored, .rejected(bad)])
+            #expect(try log.head() == 0)
+            let partial = try log.append([.success(good), .failure(bad)], partial: true)
+            #expect(partial.outcomes == [.stored(1), .rejected(bad)])
+            #expect(try log.head() == 1)
+        }
+    }
+
+    @Test func readsForwardBackwardAndByCustomer() throws {
+        try withTemporaryLog { log, _ in
+            let lines = (1...20).map { TestEvents.purchase(id: "e\($0)", subject: "c\($0 % 4)", time: "2025-02-01T10:00:00Z") }
+            _ = try log.append(try decode(lines))
+            #expect(try log.events(after: 5, limit: 3).map(\.position) == [6, 7, 8])
+            #expect(try log.events(after: 0, direction: .backward, limit: 3).map(\.position) == [20, 19, 18])
+            #expect(try log.events(after: 5, direction: .backward, limit: 10).map(\.position) == [4, 3, 2, 1])
+            #expect(try log.events(after: 20).isEmpty)
+            #expect(try log.events(ofCustomer: "c1").map(\.position) == [1, 5, 9, 13, 17])
+            #expect(try log.events(ofCustomer: "c1", after: 5, limit: 2).map(\.position) == [9, 13])
+            #expect(try log.events(ofCustomer: "nobody").isEmpty)
+            let first = try #require(try log.event(at: 1))
+            #expect(first.event.id == "e1" && first.jsonText == lines[0])
+            #expect(try log.event(at: 99) == nil)
+        }
+    }
+
+    @Test func storedEventsDecodeToWhatWasValidated() throws {
+        try withTemporaryLog { log, _ in
+            var rng = SeededRandom(seed: 7)
+            let lines = (0..<300).map { TestEvents.random(index: $0, customers: 20, using: &rng) }
+            let decoded = try decode(lines)
+            _ = try log.append(decoded)
+            let stored = try log.events(limit: 1000)
+            #expect(stored.map(\.event) == decoded.map(\.event))
+            #expect(stored.map(\.json) == decoded.map(\.json))
+            #expect(stored.map(\.contentDigest) == decoded.map(\.contentDigest))
+        }
+    }
+
+    @Test func verifyIsCleanAndMapGrows() throws {
+        try withTemporaryDirectory { directory in
+            var options = EventLog.Options(create: true, durable: false)
+            options.initialMapSize = 1 << 20
+            let log = try EventLog(path: directory + "/log.db", options: options)
+            var rng = SeededRandom(seed: 11)
+            for batch in 0..<10 {
+                let lines = (0..<1000).map { TestEvents.random(index: batch * 1000 + $0, customers: 300, using: &rng) }
+                #expect(try log.append(try decode(lines)).isComplete)
+            }
+            let stats = try log.statistics()
+            #expect(stats.events == 10_000)
+            #expect(stats.mapSize > 1 << 20)
+            let report = try log.verify()
+            #expect(report.isClean, "\(report.problems)")
+            #expect(report.eventsChecked == 10_000 && report.customers == stats.customers)
+        }
+    }
+
+    @Test func readOnlyOpenWorksWhileAWriterAppends() throws {
+        try withTemporaryLog { writer, path in
+            let reader = try EventLog(path: path, options: .init(readOnly: true))
+            #expect(try reader.head() == 0)
+            _ = try writer.append(try decode([TestEvents.purchase(id: "e1", subject: "c1", time: "2025-01-01T00:00:00Z")]))
+            #expect(try reader.head() == 1)
+            #expect(try reader.events(ofCustomer: "c1").count == 1)
+        }
+    }
+
+    @Test func missingDatabaseIsAClearError() throws {
+        try withTemporaryDirectory { directory in
+            do {
+                _ = try EventLog(path: directory + "/none.db")
+                Issue.record("opened a database that does not exist")
+            } catch let error as TouchlogError {
+                #expect(error.code == .databaseMissing)
+                #expect(error.message.contains("touchlog init"))
+            }
+        }
+    }
+
+    @Test func futureEventsBeyondTheSkewAreRejected() throws {
+        let now = Timestamp(rfc3339: "2026-01-01T00:00:00Z")!
+        let decoder = EventDecoder(maxFutureSkew: 60)
+        let soon = TestEvents.purchase(id: "e1", subject: "c1", time: "2026-01-01T00:00:59Z")
+        let late = TestEvents.purchase(id: "e2", subject: "c1", time: "2026-01-01T00:01:01Z")
+        #expect(throws: Never.self) { try decoder.decode(Array(soon.utf8), location: "line 1", now: now) }
+        #expect(throws: EventRejection.self) { try decoder.decode(Array(late.utf8), location: "line 2", now: now) }
+    }
+
+    @Test func rejectionsNameTheLineIdPathAndRule() throws {
+        let cases: [(String, String, String)] = [
+            ("{not json", "", "malformed JSON"),
+            (TestEvents.survey(id: "s1", subject: "c1", time: "2025-01-01T00:00:00Z", score: 11), "data.score", "from 0 to 10"),
+            (#"{"specversion":"1.0","id":"x","source":"s","type":"touch.unknown","subject":"c","time":"2025-01-01T00:00:00Z","data":{}}"#, "type", "unknown type"),
+            (#"{"specversion":"1.0","id":"x","source":"s","type":"touch.visit","subject":"c","time":"2025-01-01T00:00:00Z","data":{"channel":7}}"#, "data.channel", "must be one of"),
+            (#"{"specversion":"1.0","id":"x","source":"s","type":"touch.visit","subject":"c","data":{"channel":"web"}}"#, "time", "required"),
+        ]
+        for (line, path, rule) in cases {
+            do {
+                _ = try decoder.decode(Array(line.utf8), location: "line 3", now: .now)
+                Issue.record("accepted \(line)")
+            } catch {
+                #expect(error.failure.path == path)
+                #expect(error.failure.rule.contains(rule), "\(error)")
+                #expect(error.description.hasPrefix("line 3"))
+            }
+        }
+        let invalidUTF8: [UInt8] = Array(#"{"id":""#.utf8) + [0xC3, 0x28] + Array(#""}"#.utf8)
+        #expect(throws: EventRejection.self) { try decoder.decode(invalidUTF8, location: "line 4", now: .now) }
+        let huge = Array(repeating: UInt8(ascii: " "), count: 70_000)
+        do {
+            _ = try decoder.decode(huge, location: "line 5", now: .now)
+        } catch {
+            #expect(error.failure.rule.contains("over the limit of 65536 bytes"))
+        }
+    }
+}
