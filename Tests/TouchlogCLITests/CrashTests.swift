@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+import Touchlog
+
+/// A child `touchlog append` is killed with SIGKILL at random moments; after every kill the log
+/// must open, verify clean, and hold every acknowledged event exactly once, with gapless positions.
+/// Running the same input again then completes the log without duplicates.
+struct CrashTests {
+    @Test func sigkillDuringAppendLosesNothingAcknowledged() throws {
+        let seed = UInt64.random(in: 1...UInt64.max)
+        var rng = SystemRandomNumberGenerator()
+        try withTemporaryDirectory { directory in
+            let input = directory + "/input.ndjson"
+            let db = directory + "/crash.db"
+            try CLI.run(CLI.sample, ["--customers", "800", "--seed", "\(seed % 1000)", "--out", input])
+            let keys = try eventKeys(ofNDJSON: input)
+            let distinct = Set(keys.map { "\($0.source)\u{1}\($0.id)" }).count
+            #expect(try CLI.touchlog("init", "--db", db).status == 0)
+
+            var acknowledgedThrough = 0  // input lines whose batches were acknowledged
+            let trials = 24
+            for trial in 0..<trials {
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: CLI.touchlog)
+                process.arguments = ["append", input, "--db", db, "--json", "--batch-size", "\(Int.random(in: 50...400, using: &rng))"]
+                let out = Pipe()
+                process.standardOutput = out
+                process.standardError = FileHandle.nullDevice
+                try process.run()
+                usleep(UInt32.random(in: 5_000...200_000, using: &rng))
+                kill(process.processIdentifier, SIGKILL)
+                let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                process.waitUntilExit()
+                for line in output.split(separator: "\n") where line.hasPrefix("{\"batch\"") {
+                    guard case .object(let object) = try JSONParser.parse(String(line)),
+                          case .object(let batch)? = object["batch"],
+                          case .bool(true)? = batch["committed"], case .number(let toLine)? = batch["toLine"]
+                    else { continue }
+                    acknowledgedThrough = max(acknowledgedThrough, Int(toLine))
+                }
+
+                let log = try EventLog(path: db, options: .init(readOnly: true))
+                let report = try log.verify()
+                #expect(report.isClean, "trial \(trial), seed \(seed): \(report.problems)")
+                let head = try log.head()
+                #expect(head <= UInt64(distinct))
+                #expect(try log.events(after: head).isEmpty)
+                for key in keys.prefix(acknowledgedThrough) {
+                    let position = try log.position(source: key.source, id: key.id)
+                    #expect(position != nil, "trial \(trial), seed \(seed): acknowledged \(key.id) is missing")
+                }
+            }
+            #expect(acknowledgedThrough > 0, "no batch was acknowledged before any kill; the kill window is too short")
+
+            let rerun = try CLI.touchlog("append", input, "--db", db, "--json")
+            #expect(rerun.status == 0, "\(rerun.stderr)")
+            let log = try EventLog(path: db, options: .init(readOnly: true))
+            #expect(try log.head() == UInt64(distinct))
+            #expect(try log.verify().isClean)
+            #expect(try log.statistics().events == UInt64(distinct))
+        }
+    }
+}
