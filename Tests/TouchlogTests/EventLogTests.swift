@@ -107,7 +107,6 @@ struct EventLogTests {
             let stored = try log.events(limit: 1000)
             #expect(stored.map(\.event) == decoded.map(\.event))
             #expect(stored.map(\.json) == decoded.map(\.json))
-            #expect(stored.map(\.contentDigest) == decoded.map(\.contentDigest))
         }
     }
 

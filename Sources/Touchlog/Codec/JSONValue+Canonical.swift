@@ -17,14 +17,23 @@ extension JSONValue {
         switch self {
         case .object(let object):
             output.append(UInt8(ascii: "{"))
-            let members = object.members.count < 2
-                ? object.members
-                : object.members.sorted { JSONWriter.utf16Precedes($0.key, $1.key) }
-            for (index, member) in members.enumerated() {
+            let members = object.members
+            // Sort indexes, not members: no retain/release traffic while sorting.
+            var order = Array(members.indices)
+            if members.count <= 16 {
+                for i in order.indices.dropFirst() {
+                    var j = i
+                    while j > 0 && JSONWriter.utf16Precedes(members[order[i]].key, members[order[j - 1]].key) { j -= 1 }
+                    if j != i { order.insert(order.remove(at: i), at: j) }
+                }
+            } else {
+                order.sort { JSONWriter.utf16Precedes(members[$0].key, members[$1].key) }
+            }
+            for (index, memberIndex) in order.enumerated() {
                 if index > 0 { output.append(UInt8(ascii: ",")) }
-                JSONWriter.appendString(member.key, to: &output)
+                JSONWriter.appendString(members[memberIndex].key, to: &output)
                 output.append(UInt8(ascii: ":"))
-                member.value.write(canonicalInto: &output)
+                members[memberIndex].value.write(canonicalInto: &output)
             }
             output.append(UInt8(ascii: "}"))
         case .array(let elements):

@@ -8,21 +8,20 @@
 ///  4  u64  checksum: XXH64 of every byte from offset 12 to the end
 /// 12  i64  recordedAt, µs since the epoch
 /// 20  i64  event time, µs since the epoch
-/// 28  u64  content digest: XXH64 of the event's canonical JSON (idempotency check)
-/// 36  str  subject, str source, str id        (u16 length + UTF-8)
+/// 28  str  subject, str source, str id        (u16 length + UTF-8)
 ///     blk  compact payload                    (u32 length + bytes, see `PayloadCodec`)
 ///     blk  original event JSON, verbatim      (u32 length + bytes)
 /// ```
 /// Projections decode the compact payload and never parse JSON; the verbatim JSON serves audit
 /// and export.
-enum RecordCodec {
+package enum RecordCodec {
     static let formatVersion: UInt8 = 1
     static let checksumOffset = 4
     static let checksummedFrom = 12
-    static let headerSize = 36
+    static let headerSize = 28
 
     /// Encodes a validated event with its original JSON.
-    static func encode(_ event: DecodedEvent, recordedAt: Timestamp) -> [UInt8] {
+    package static func encode(_ event: DecodedEvent, recordedAt: Timestamp) -> [UInt8] {
         var writer = ByteWriter(capacity: headerSize + 2 * event.json.count + 64)
         writer.write(formatVersion)
         writer.write(event.event.type.rawValue)
@@ -30,7 +29,6 @@ enum RecordCodec {
         writer.write(UInt64(0))  // checksum, patched below
         writer.write(recordedAt.microseconds)
         writer.write(event.event.time.microseconds)
-        writer.write(event.contentDigest)
         writer.write(event.event.subject)
         writer.write(event.event.source)
         writer.write(event.event.id)
@@ -57,8 +55,7 @@ enum RecordCodec {
             return RecordHeader(
                 type: type,
                 recordedAt: Timestamp(microseconds: try reader.read()),
-                time: Timestamp(microseconds: try reader.read()),
-                contentDigest: try reader.read()
+                time: Timestamp(microseconds: try reader.read())
             )
         } catch is ByteReader.Truncated {
             throw RecordDamage(reason: "record is truncated")
@@ -83,8 +80,7 @@ enum RecordCodec {
             guard reader.isAtEnd, payloadReader.isAtEnd else { throw RecordDamage(reason: "trailing bytes in record") }
             let event = TouchEvent(id: id, source: source, subject: subject, time: header.time, payload: payload)
             return StoredEvent(
-                position: position, recordedAt: header.recordedAt, contentDigest: header.contentDigest,
-                event: event, json: json
+                position: position, recordedAt: header.recordedAt, event: event, json: json
             )
         } catch is ByteReader.Truncated {
             throw RecordDamage(reason: "record is truncated")
@@ -113,7 +109,6 @@ struct RecordHeader {
     let type: EventType
     let recordedAt: Timestamp
     let time: Timestamp
-    let contentDigest: UInt64
 }
 
 /// A stored record that cannot be trusted: bad checksum, unknown version, truncated.

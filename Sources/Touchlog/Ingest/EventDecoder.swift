@@ -38,7 +38,7 @@ public struct EventDecoder: Sendable {
             if case .object(let object) = value, case .string(let text)? = object["id"] { id = text }
             throw EventRejection(location: location, id: id, failure: error)
         }
-        return DecodedEvent(event: event, json: Array(bytes), contentDigest: XXHash64.hash(value.canonicalBytes()))
+        return DecodedEvent(event: event, json: Array(bytes))
     }
 
     /// Decodes one event given as an array of bytes.

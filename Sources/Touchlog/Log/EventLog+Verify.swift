@@ -111,11 +111,8 @@ extension EventLog {
             }
             var reader = ByteReader(value)
             let position: UInt64 = try reader.read()
-            let digest: UInt64 = try reader.read()
             if position != stored.position {
                 report.report("position \(stored.position): event_ids points to position \(position)")
-            } else if digest != stored.contentDigest {
-                report.report("position \(stored.position): event_ids holds a different content digest")
             }
         } catch {
             report.report("position \(stored.position): event_ids entry unreadable (\(error))")

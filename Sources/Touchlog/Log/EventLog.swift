@@ -4,7 +4,7 @@ import LMDB
 /// The immutable, ordered log of customer touches, stored in one LMDB environment.
 ///
 /// Databases: `events` (position → record, appended with `MDB_APPEND`), `event_ids`
-/// ((source, id) hash → position and content digest), `customer_events` (subject → positions,
+/// ((source, id) hash → position), `customer_events` (subject → positions,
 /// sorted duplicates) and `meta` (format version, running totals).
 ///
 /// Thread rules: one `EventLog` per database per process, shared freely. Appends are serialised
@@ -180,9 +180,8 @@ public final class EventLog: Sendable {
             let positionKey = PositionKey.of(position)
             let record = RecordCodec.encode(decoded, recordedAt: recordedAt)
             try txn.put(events, key: positionKey, value: record, flags: .append)
-            var idValue = ByteWriter(capacity: 16)
+            var idValue = ByteWriter(capacity: 8)
             idValue.write(position)
-            idValue.write(decoded.contentDigest)
             try txn.put(eventIds, key: idKey, value: idValue.bytes)
             let subject = Array(event.subject.utf8)
             if try txn.get(customerEvents, key: subject) == nil { metadata.customers += 1 }
@@ -204,7 +203,6 @@ public final class EventLog: Sendable {
     ) throws -> AppendOutcome {
         var reader = ByteReader(existing)
         let position: UInt64 = try reader.read()
-        let digest: UInt64 = try reader.read()
         guard let record = try txn.get(events, key: PositionKey.of(position)) else {
             throw TouchlogError(.corruption, "event_ids points to position \(position), which holds no event")
         }
@@ -213,7 +211,7 @@ public final class EventLog: Sendable {
         guard key.source == event.source, key.id == event.id else {
             throw TouchlogError(.corruption, "idempotency hash collision between (\(event.source), \(event.id)) and (\(key.source), \(key.id))")
         }
-        if digest == decoded.contentDigest { return .duplicate(position) }
+        if try sameContent(decoded.json, RecordCodec.decode(record, position: position).json) { return .duplicate(position) }
         return .rejected(EventRejection(
             location: "event \(index + 1)", id: event.id,
             failure: ValidationFailure(
@@ -222,6 +220,13 @@ public final class EventLog: Sendable {
             ),
             conflictingPosition: position
         ))
+    }
+
+    /// Whether two events' JSON says the same thing (RFC 8785 canonical forms are equal), whatever
+    /// their key order, spacing or number spelling. Only re-sends pay for this.
+    private func sameContent(_ a: [UInt8], _ b: [UInt8]) throws -> Bool {
+        if a == b { return true }
+        return try JSONParser.parse(a).canonicalBytes() == JSONParser.parse(b).canonicalBytes()
     }
 
     func readMetadata(_ txn: Transaction) throws -> LogMetadata {

@@ -4,8 +4,6 @@ public struct StoredEvent: Sendable, Equatable {
     public let position: UInt64
     /// The commit clock at recording; never decreases with position.
     public let recordedAt: Timestamp
-    /// Digest of the event's canonical JSON.
-    public let contentDigest: UInt64
     public let event: TouchEvent
     /// The event's JSON exactly as it arrived.
     public let json: [UInt8]

@@ -182,13 +182,68 @@ public enum AttributeValue: Sendable, Hashable {
     case bool(Bool)
 }
 
-extension CaseIterable where Self: RawRepresentable, RawValue == UInt8 {
-    /// The lower-case name used in JSON, derived from the case name.
-    public var jsonName: String { String(describing: self) }
+/// A closed set of JSON string values stored as a one-byte code.
+public protocol JSONNamedCode: CaseIterable, RawRepresentable, Sendable where RawValue == UInt8 {
+    /// The value as it appears in JSON.
+    var jsonName: String { get }
+}
 
+extension JSONNamedCode {
     /// The case whose JSON name is `name`.
     public init?(jsonName name: String) {
         guard let match = Self.allCases.first(where: { $0.jsonName == name }) else { return nil }
         self = match
+    }
+}
+
+extension Purchase.Channel: JSONNamedCode {
+    public var jsonName: String {
+        switch self {
+        case .online: "online"
+        case .store: "store"
+        case .app: "app"
+        case .phone: "phone"
+        case .partner: "partner"
+        }
+    }
+}
+
+extension Survey.Metric: JSONNamedCode {
+    public var jsonName: String {
+        switch self {
+        case .nps: "nps"
+        case .csat: "csat"
+        case .ces: "ces"
+        }
+    }
+}
+
+extension Complaint.Status: JSONNamedCode {
+    public var jsonName: String {
+        switch self {
+        case .opened: "opened"
+        case .resolved: "resolved"
+        }
+    }
+}
+
+extension Complaint.Severity: JSONNamedCode {
+    public var jsonName: String {
+        switch self {
+        case .low: "low"
+        case .medium: "medium"
+        case .high: "high"
+        }
+    }
+}
+
+extension Visit.Channel: JSONNamedCode {
+    public var jsonName: String {
+        switch self {
+        case .web: "web"
+        case .store: "store"
+        case .app: "app"
+        case .call: "call"
+        }
     }
 }

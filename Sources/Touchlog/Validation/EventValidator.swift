@@ -2,7 +2,7 @@
 /// `TouchEvent`. The rules here and the JSON Schemas agree; a test runs the schema examples
 /// through this validator.
 public enum EventValidator {
-    static let envelopeAttributes: Set<String> = [
+    static let envelopeAttributes: [String] = [
         "specversion", "id", "source", "type", "subject", "time", "dataschema", "datacontenttype", "data",
     ]
 

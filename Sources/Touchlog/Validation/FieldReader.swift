@@ -8,7 +8,7 @@ struct FieldReader {
     func path(of key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
     /// Rejects any member whose name is not in `allowed`.
-    func rejectUnknown(allowed: Set<String>) throws(ValidationFailure) {
+    func rejectUnknown(allowed: [String]) throws(ValidationFailure) {
         for member in object.members where !allowed.contains(member.key) {
             throw ValidationFailure(path: path(of: member.key), rule: "unknown field")
         }
@@ -33,8 +33,10 @@ struct FieldReader {
         guard case .string(let text) = value else {
             throw ValidationFailure(path: path(of: key), rule: "must be a string")
         }
-        let length = text.unicodeScalars.count
-        if length < min {
+        // UTF-8 bytes bound the character count from above, so most strings need no count.
+        let bytes = text.utf8.count
+        let length = bytes <= max ? bytes : text.unicodeScalars.count
+        if min > 0 && bytes == 0 {
             throw ValidationFailure(path: path(of: key), rule: "must not be empty")
         }
         if length > max {
@@ -82,19 +84,17 @@ struct FieldReader {
         return value
     }
 
-    func choice<T: CaseIterable & RawRepresentable>(_ key: String, as type: T.Type) throws(ValidationFailure) -> T
-    where T.RawValue == UInt8 {
+    func choice<T: JSONNamedCode>(_ key: String, as type: T.Type) throws(ValidationFailure) -> T {
         guard let value = try optionalChoice(key, as: type) else {
             throw ValidationFailure(path: path(of: key), rule: "required")
         }
         return value
     }
 
-    func optionalChoice<T: CaseIterable & RawRepresentable>(_ key: String, as type: T.Type) throws(ValidationFailure) -> T?
-    where T.RawValue == UInt8 {
+    func optionalChoice<T: JSONNamedCode>(_ key: String, as type: T.Type) throws(ValidationFailure) -> T? {
         guard let value = object[key] else { return nil }
-        let names = T.allCases.map(\.jsonName)
         guard case .string(let text) = value, let choice = T(jsonName: text) else {
+            let names = T.allCases.map(\.jsonName)
             throw ValidationFailure(path: path(of: key), rule: "must be one of \(names.joined(separator: ", "))")
         }
         return choice
