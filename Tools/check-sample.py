@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Check touchlog-sample output (NDJSON of CloudEvents) line by line.
 
-    python3 check_sample.py FILE [--schemas DIR] [--schema-sample N]
+    python3 Tools/check-sample.py FILE [--schemas DIR] [--schema-sample N]
 
 Checks every line: strict JSON (no NaN/Infinity, no duplicate keys), the exact envelope (keys,
 specversion, id, source, type, subject, RFC 3339 UTC time, dataschema), and each type's data

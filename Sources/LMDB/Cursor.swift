@@ -23,7 +23,7 @@ public struct Cursor {
     /// The first entry of the next key (duplicate-sorted databases).
     public func nextKey() throws(LMDBError) -> Entry? { try move(MDB_NEXT_NODUP) }
     /// The last value of the current key (duplicate-sorted databases).
-    public func lastDuplicate() throws(LMDBError) -> Entry? { try move(MDB_LAST_DUP) }
+    public func lastDuplicate() throws(LMDBError) -> Entry? { try moveFetchingKey(MDB_LAST_DUP) }
 
     /// The entry with exactly this key.
     public func seek(_ key: UnsafeRawBufferPointer) throws(LMDBError) -> Entry? {
@@ -37,7 +37,7 @@ public struct Cursor {
 
     /// The first value ≥ `value` under exactly `key` (duplicate-sorted databases).
     public func seek(_ key: UnsafeRawBufferPointer, valueAtOrAfter value: UnsafeRawBufferPointer) throws(LMDBError) -> Entry? {
-        try move(MDB_GET_BOTH_RANGE, key: key, value: value)
+        try moveFetchingKey(MDB_GET_BOTH_RANGE, key: key, value: value)
     }
 
     /// The number of values of the current key (duplicate-sorted databases).
@@ -45,6 +45,15 @@ public struct Cursor {
         var count = 0
         try check(mdb_cursor_count(handle, &count), "mdb_cursor_count")
         return count
+    }
+
+    /// A move after which LMDB sets only the value (`MDB_LAST_DUP` leaves the key empty,
+    /// `MDB_GET_BOTH_RANGE` leaves the caller's buffer): reads the stored key at the new position.
+    private func moveFetchingKey(
+        _ op: MDB_cursor_op, key: UnsafeRawBufferPointer? = nil, value: UnsafeRawBufferPointer? = nil
+    ) throws(LMDBError) -> Entry? {
+        guard try move(op, key: key, value: value) != nil else { return nil }
+        return try move(MDB_GET_CURRENT)
     }
 
     private func move(

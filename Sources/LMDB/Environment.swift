@@ -175,7 +175,8 @@ public final class Environment: @unchecked Sendable {
         return (info.me_last_pgno + 1) * Int(stat.ms_psize)
     }
 
-    /// The number of reader slots in use, across processes.
+    /// The high-water mark of reader slots in the lock file, across processes (slots are reused, so
+    /// this does not fall when readers finish).
     public var readersInUse: Int {
         var info = MDB_envinfo()
         mdb_env_info(handle, &info)

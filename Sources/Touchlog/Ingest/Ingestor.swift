@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Streams events from NDJSON (one CloudEvent per line) or a JSON array batch into a log, in
 /// batches of `Options.batchSize` events, each appended in one durable transaction.
 ///
@@ -107,22 +109,43 @@ public struct Ingestor {
         }
         state.summary.bytesRead = reader.bytesRead
         try state.flush(onBatch)
+        try state.settle(onBatch)
         return state.summary
     }
 
-    /// The batch being filled and the totals so far.
-    private struct State {
-        let ingestor: Ingestor
-        var summary = Summary()
+    /// One batch on its way into the log: its inputs and where they came from.
+    private struct PendingBatch: Sendable {
         var inputs: [Result<DecodedEvent, EventRejection>] = []
         var numbers: [Int] = []
         var labels: [String] = []
         var rejectedInputs: [Int: [UInt8]] = [:]
+    }
+
+    /// An append running on the writer queue; `result` is set before `done` is signalled.
+    private final class InFlightAppend: @unchecked Sendable {
+        let batch: PendingBatch
+        let done = DispatchSemaphore(value: 0)
+        var result: Result<AppendResult, any Error>?
+
+        init(batch: PendingBatch) { self.batch = batch }
+    }
+
+    /// The batch being filled, the batch being appended, and the totals so far.
+    ///
+    /// Decoding (on the caller's thread) overlaps with appending (on a writer queue): batch k+1
+    /// is decoded while batch k commits. Batch k's outcome is handled before batch k+1 is
+    /// handed over, so all-or-nothing still stops at the first rejected batch.
+    private struct State {
+        let ingestor: Ingestor
+        let writer = DispatchQueue(label: "touchlog.ingest.writer")
+        var summary = Summary()
+        var batch = PendingBatch()
+        var inFlight: InFlightAppend?
         var now = Timestamp.now
 
         init(ingestor: Ingestor) {
             self.ingestor = ingestor
-            inputs.reserveCapacity(ingestor.options.batchSize)
+            batch.inputs.reserveCapacity(ingestor.options.batchSize)
         }
 
         mutating func add(
@@ -131,14 +154,14 @@ public struct Ingestor {
             let location = "\(label) \(number)"
             do {
                 let decoded = try ingestor.options.decoder.decode(bytes, location: location, now: now)
-                inputs.append(.success(decoded))
+                batch.inputs.append(.success(decoded))
             } catch {
-                rejectedInputs[inputs.count] = Array(bytes)
-                inputs.append(.failure(error))
+                batch.rejectedInputs[batch.inputs.count] = Array(bytes)
+                batch.inputs.append(.failure(error))
             }
-            numbers.append(number)
-            labels.append(location)
-            if inputs.count >= ingestor.options.batchSize { try flush(onBatch) }
+            batch.numbers.append(number)
+            batch.labels.append(location)
+            if batch.inputs.count >= ingestor.options.batchSize { try flush(onBatch) }
         }
 
         mutating func reject(
@@ -146,31 +169,53 @@ public struct Ingestor {
             _ onBatch: (Batch, Summary) throws -> Void
         ) throws {
             let location = "\(label) \(number)"
-            rejectedInputs[inputs.count] = input
-            inputs.append(.failure(EventRejection(location: location, id: nil, failure: failure)))
-            numbers.append(number)
-            labels.append(location)
-            if inputs.count >= ingestor.options.batchSize { try flush(onBatch) }
+            batch.rejectedInputs[batch.inputs.count] = input
+            batch.inputs.append(.failure(EventRejection(location: location, id: nil, failure: failure)))
+            batch.numbers.append(number)
+            batch.labels.append(location)
+            if batch.inputs.count >= ingestor.options.batchSize { try flush(onBatch) }
         }
 
+        /// Hands the filled batch to the writer, after settling the one before it.
         mutating func flush(_ onBatch: (Batch, Summary) throws -> Void) throws {
-            guard let first = numbers.first, let last = numbers.last else { return }
-            defer {
-                inputs.removeAll(keepingCapacity: true)
-                numbers.removeAll(keepingCapacity: true)
-                labels.removeAll(keepingCapacity: true)
-                rejectedInputs.removeAll()
-                now = Timestamp.now
-            }
-            let outcomes: [AppendOutcome]
+            try settle(onBatch)
+            guard !batch.inputs.isEmpty else { return }
+            let pending = batch
+            batch = PendingBatch()
+            batch.inputs.reserveCapacity(ingestor.options.batchSize)
+            now = Timestamp.now
             if summary.stopped {
                 // All-or-nothing stopped earlier: validate only, store nothing.
-                outcomes = inputs.map { if case .failure(let r) = $0 { .rejected(r) } else { .notStored } }
-            } else {
-                let result = try ingestor.log.append(inputs, partial: ingestor.options.partial)
-                summary.head = result.head
-                outcomes = result.outcomes
+                let outcomes = pending.inputs.map { input -> AppendOutcome in
+                    if case .failure(let rejection) = input { .rejected(rejection) } else { .notStored }
+                }
+                try report(pending, outcomes, onBatch)
+                return
             }
+            let append = InFlightAppend(batch: pending)
+            let log = ingestor.log, partial = ingestor.options.partial
+            writer.async {
+                append.result = Result { try log.append(append.batch.inputs, partial: partial) }
+                append.done.signal()
+            }
+            inFlight = append
+        }
+
+        /// Waits for the batch being appended, if any, and reports its outcome.
+        mutating func settle(_ onBatch: (Batch, Summary) throws -> Void) throws {
+            guard let append = inFlight else { return }
+            inFlight = nil
+            append.done.wait()
+            guard let result = append.result else { return }
+            let outcome = try result.get()
+            summary.head = outcome.head
+            try report(append.batch, outcome.outcomes, onBatch)
+        }
+
+        private mutating func report(
+            _ pending: PendingBatch, _ outcomes: [AppendOutcome], _ onBatch: (Batch, Summary) throws -> Void
+        ) throws {
+            guard let first = pending.numbers.first, let last = pending.numbers.last else { return }
             var stored = 0, duplicates = 0
             var rejected: [Rejected] = []
             for (index, outcome) in outcomes.enumerated() {
@@ -178,11 +223,11 @@ public struct Ingestor {
                 case .stored: stored += 1
                 case .duplicate: duplicates += 1
                 case .rejected(var rejection):
-                    rejection.location = labels[index]
+                    rejection.location = pending.labels[index]
                     let input: [UInt8]
-                    if let raw = rejectedInputs[index] {
+                    if let raw = pending.rejectedInputs[index] {
                         input = raw
-                    } else if case .success(let decoded) = inputs[index] {
+                    } else if case .success(let decoded) = pending.inputs[index] {
                         input = decoded.json
                     } else {
                         input = []
@@ -192,7 +237,7 @@ public struct Ingestor {
                 }
             }
             let committed = !summary.stopped && (rejected.isEmpty || ingestor.options.partial)
-            summary.events += inputs.count
+            summary.events += pending.inputs.count
             summary.stored += stored
             summary.duplicates += duplicates
             summary.rejected += rejected.count

@@ -74,10 +74,10 @@ struct BenchCommand: ParsableCommand {
             let seconds = try measure { _ = try ingestor.ingest(from: LineReader(fileDescriptor: descriptor)) }
             report("library ingest from bytes, batches of \(grouped(batch))", seconds, count: lines.count, bytes: bytes)
         }
-        let (cliSeconds, peakKB) = try cliAppend(inputFile, db: scratch + "/cli")
-        report("touchlog append FILE (child process)", cliSeconds, count: lines.count, bytes: bytes)
+        let cli = try cliAppend(inputFile, db: scratch + "/cli")
+        report("touchlog append FILE (child process)", cli.seconds, count: lines.count, bytes: bytes)
         print("")
-        print("peak resident memory of touchlog append: \(byteSize(peakKB * 1024))")
+        print("touchlog append peak memory: \(byteSize(cli.peakAnonymousKB * 1024)) anonymous, \(byteSize(cli.peakResidentKB * 1024)) resident including the mapped database file")
         print("database size after the library append: \(byteSize(try EventLog(path: scratch + "/library-10000").statistics().bytesOnDisk))")
     }
 
@@ -112,7 +112,9 @@ struct BenchCommand: ParsableCommand {
         }
     }
 
-    private func cliAppend(_ file: String, db: String) throws -> (seconds: Double, peakKB: Int) {
+    /// Runs `touchlog append` as a child and samples its memory from /proc while it runs
+    /// (getrusage's maxrss would carry over the parent's, which exec does not reset).
+    private func cliAppend(_ file: String, db: String) throws -> (seconds: Double, peakAnonymousKB: Int, peakResidentKB: Int) {
         let executable = CommandLine.arguments[0]
         _ = try openFresh(db)
         var pid: pid_t = 0
@@ -128,10 +130,20 @@ struct BenchCommand: ParsableCommand {
             throw TouchlogError(.io, "cannot start \(executable)")
         }
         var status: Int32 = 0
-        var usage = rusage()
-        wait4(pid, &status, 0, &usage)
+        var peakAnonymous = 0, peakResident = 0
+        while waitpid(pid, &status, WNOHANG) == 0 {
+            if let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) {
+                for line in text.split(separator: "\n") {
+                    let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+                    guard fields.count >= 2, let kb = Int(fields[1]) else { continue }
+                    if fields[0] == "RssAnon:" { peakAnonymous = max(peakAnonymous, kb) }
+                    if fields[0] == "VmHWM:" { peakResident = max(peakResident, kb) }
+                }
+            }
+            usleep(20_000)
+        }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        return (seconds, usage.ru_maxrss)
+        return (seconds, peakAnonymous, peakResident)
     }
 
     private func generate(into directory: String) throws -> String {
