@@ -8,7 +8,8 @@
 ///  4  u64  checksum: XXH64 of every byte from offset 12 to the end
 /// 12  i64  recordedAt, µs since the epoch
 /// 20  i64  event time, µs since the epoch
-/// 28  str  subject, str source, str id        (u16 length + UTF-8)
+/// 28  u64  position of the same customer's previous event (0 for the first): the customer chain
+/// 36  str  subject, str source, str id        (u16 length + UTF-8)
 ///     blk  compact payload                    (u32 length + bytes, see `PayloadCodec`)
 ///     blk  original event JSON, verbatim      (u32 length + bytes)
 /// ```
@@ -18,10 +19,10 @@ package enum RecordCodec {
     static let formatVersion: UInt8 = 1
     static let checksumOffset = 4
     static let checksummedFrom = 12
-    static let headerSize = 28
+    static let headerSize = 36
 
     /// Encodes a validated event with its original JSON.
-    package static func encode(_ event: DecodedEvent, recordedAt: Timestamp) -> [UInt8] {
+    package static func encode(_ event: DecodedEvent, recordedAt: Timestamp, previousOfCustomer: UInt64) -> [UInt8] {
         var writer = ByteWriter(capacity: headerSize + 2 * event.json.count + 64)
         writer.write(formatVersion)
         writer.write(event.event.type.rawValue)
@@ -29,6 +30,7 @@ package enum RecordCodec {
         writer.write(UInt64(0))  // checksum, patched below
         writer.write(recordedAt.microseconds)
         writer.write(event.event.time.microseconds)
+        writer.write(previousOfCustomer)
         writer.write(event.event.subject)
         writer.write(event.event.source)
         writer.write(event.event.id)
@@ -55,7 +57,8 @@ package enum RecordCodec {
             return RecordHeader(
                 type: type,
                 recordedAt: Timestamp(microseconds: try reader.read()),
-                time: Timestamp(microseconds: try reader.read())
+                time: Timestamp(microseconds: try reader.read()),
+                previousOfCustomer: try reader.read()
             )
         } catch is ByteReader.Truncated {
             throw RecordDamage(reason: "record is truncated")
@@ -91,13 +94,12 @@ package enum RecordCodec {
         }
     }
 
-    /// The source and id of a record, for checking an idempotency-key match.
-    static func key(of bytes: UnsafeRawBufferPointer) throws(RecordDamage) -> (source: String, id: String) {
-        _ = try header(of: bytes)
+    /// The subject, source and id of a record, for index checks.
+    static func identity(of bytes: UnsafeRawBufferPointer) throws(RecordDamage) -> (header: RecordHeader, subject: String, source: String, id: String) {
+        let header = try header(of: bytes)
         var reader = ByteReader(bytes, offset: headerSize)
         do {
-            _ = try reader.readString()
-            return (try reader.readString(), try reader.readString())
+            return (header, try reader.readString(), try reader.readString(), try reader.readString())
         } catch {
             throw RecordDamage(reason: "record is truncated")
         }
@@ -109,6 +111,8 @@ struct RecordHeader {
     let type: EventType
     let recordedAt: Timestamp
     let time: Timestamp
+    /// The position of the same customer's previous event, 0 for the first.
+    let previousOfCustomer: UInt64
 }
 
 /// A stored record that cannot be trusted: bad checksum, unknown version, truncated.

@@ -33,12 +33,12 @@ extension EventLog {
     /// The position of the event stored under (source, id), or `nil`.
     public func position(source: String, id: String) throws(TouchlogError) -> UInt64? {
         try withSnapshot("looking up an event id") { txn in
-            guard let value = try txn.get(eventIds, key: IdempotencyKey.of(source: source, id: id)) else { return nil }
-            var reader = ByteReader(value)
-            let position: UInt64 = try reader.read()
-            guard let record = try txn.get(events, key: PositionKey.of(position)) else { return nil }
-            let key = try RecordCodec.key(of: record)
-            return key.source == source && key.id == id ? position : nil
+            let lookup = try IdIndexLookup(log: self, txn: txn, head: try readMetadata(txn).head)
+            guard let position = try lookup.position(of: IdempotencyKey(source: source, id: id)),
+                  let record = try txn.get(events, key: PositionKey.of(position))
+            else { return nil }
+            let identity = try RecordCodec.identity(of: record)
+            return identity.source == source && identity.id == id ? position : nil
         }
     }
 
@@ -84,26 +84,46 @@ extension EventLog {
         return result
     }
 
-    /// Calls `body` for one customer's events in position order, starting after position `after`.
+    /// Calls `body` for one customer's events in position order, starting after position `after`,
+    /// until `body` returns `false` or `limit` events were seen. All come from one snapshot.
     public func forEachEvent(
         ofCustomer subject: String, after: UInt64 = 0, limit: Int = .max, _ body: (StoredEvent) throws -> Bool
     ) throws(TouchlogError) {
         try withSnapshot("reading the events of \(subject)") { txn in
-            try txn.withCursor(customerEvents) { cursor in
-                let key = Array(subject.utf8)
-                var entry = try key.withUnsafeBytes { k in
-                    try PositionKey.of(after &+ 1).withUnsafeBytes { v in try cursor.seek(k, valueAtOrAfter: v) }
+            guard let value = try txn.get(customers, key: Array(subject.utf8)) else { return }
+            // Walk the chain back from the last event, then read forward.
+            var positions: [UInt64] = []
+            var position = try CustomerState(value).lastPosition
+            while position > after {
+                guard let bytes = try txn.get(events, key: PositionKey.of(position)) else {
+                    throw TouchlogError(.corruption, "the event chain of \(subject) points to missing position \(position)")
                 }
-                var seen = 0
-                while let current = entry, seen < limit {
-                    guard let position = PositionKey.decode(current.value),
-                          let bytes = try txn.get(events, key: current.value)
-                    else { throw TouchlogError(.corruption, "customer index of \(subject) points to a missing event") }
-                    guard try body(try decodeRecord(bytes, position: position)) else { return }
-                    seen += 1
-                    entry = try cursor.nextDuplicate()
+                positions.append(position)
+                let previous = try header(bytes, position: position).previousOfCustomer
+                guard previous < position else {
+                    throw TouchlogError(.corruption, "the event chain of \(subject) loops at position \(position)")
                 }
+                position = previous
             }
+            for position in positions.reversed().prefix(limit) {
+                guard let bytes = try txn.get(events, key: PositionKey.of(position)) else { return }
+                guard try body(try decodeRecord(bytes, position: position)) else { return }
+            }
+        }
+    }
+
+    /// The number of events of a customer (0 for an unknown one).
+    public func eventCount(ofCustomer subject: String) throws(TouchlogError) -> UInt64 {
+        try withSnapshot("reading the customer index") { txn in
+            try txn.get(customers, key: Array(subject.utf8)).map { try CustomerState($0).eventCount } ?? 0
+        }
+    }
+
+    func header(_ bytes: UnsafeRawBufferPointer, position: UInt64) throws(TouchlogError) -> RecordHeader {
+        do {
+            return try RecordCodec.header(of: bytes)
+        } catch {
+            throw TouchlogError(.corruption, "the event at position \(position) is damaged (\(error.reason)); run `touchlog verify`")
         }
     }
 

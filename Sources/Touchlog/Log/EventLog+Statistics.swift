@@ -25,12 +25,14 @@ public struct LogStatistics: Sendable, Equatable {
 extension EventLog {
     /// The log's totals and sizes.
     public func statistics() throws(TouchlogError) -> LogStatistics {
-        let metadata = try withSnapshot("reading statistics") { try readMetadata($0) }
+        let (metadata, customerCount) = try withSnapshot("reading statistics") { txn in
+            (try readMetadata(txn), try txn.statistics(customers).entries)
+        }
         var info = stat()
         let onDisk = stat("\(path)/data.mdb", &info) == 0 ? Int(info.st_blocks) * 512 : 0
         let empty = metadata.head == 0
         return LogStatistics(
-            events: metadata.head, customers: metadata.customers,
+            events: metadata.head, customers: UInt64(customerCount),
             earliestEventTime: empty ? nil : metadata.earliestTime,
             latestEventTime: empty ? nil : metadata.latestTime,
             head: metadata.head, lastRecordedAt: empty ? nil : metadata.lastRecordedAt,

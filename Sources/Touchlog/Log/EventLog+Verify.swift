@@ -25,54 +25,66 @@ public struct VerificationReport: Sendable {
 extension EventLog {
     /// Walks the whole log and its indexes in one snapshot and reports every inconsistency:
     /// gaps in positions, records that fail their checksum or do not decode, recordedAt going
-    /// backwards, index entries missing or pointing elsewhere, and totals that do not add up.
+    /// backwards, idempotency entries missing or pointing elsewhere, sealed generations whose
+    /// filter misses a key, broken customer chains, and totals that do not add up.
     ///
     /// - Parameter progress: called now and then with the events checked so far and the head.
     public func verify(progress: ((UInt64, UInt64) -> Void)? = nil) throws(TouchlogError) -> VerificationReport {
         try withSnapshot("verifying the log") { txn in
             var report = VerificationReport()
             let metadata = try readMetadata(txn)
+            let sealed = UInt32(metadata.head / generationSize)
+            var filters: [UInt32: BloomFilter] = [:]
+            for generation in 0..<sealed {
+                if let bytes = try txn.get(idFilters, key: withUnsafeBytes(of: generation.bigEndian) { Array($0) }),
+                   let filter = BloomFilter(bytes: bytes) {
+                    filters[generation] = filter
+                } else {
+                    report.report("the filter of sealed id generation \(generation) is missing or damaged")
+                }
+            }
+            var chains: [String: CustomerState] = [:]
             var lastRecordedAt = Timestamp(microseconds: .min)
             var earliest = Timestamp(microseconds: .max), latest = Timestamp(microseconds: .min)
             var expected: UInt64 = 1
             try txn.withCursor(events) { cursor in
-                try txn.withCursor(customerEvents) { customerCursor in
-                    var entry = try cursor.first()
-                    while let current = entry {
-                        defer { expected += 1 }
-                        guard let position = PositionKey.decode(current.key) else {
-                            report.report("events table holds a key of \(current.key.count) bytes, not a position")
-                            entry = try cursor.next()
-                            continue
-                        }
-                        if position != expected {
-                            report.report("gap in positions: expected \(expected), found \(position)")
-                            expected = position
-                        }
-                        report.eventsChecked += 1
-                        if report.eventsChecked % 100_000 == 0 { progress?(report.eventsChecked, metadata.head) }
-                        let stored: StoredEvent
-                        do {
-                            stored = try RecordCodec.decode(current.value, position: position)
-                        } catch {
-                            report.report("position \(position): damaged record (\(error))")
-                            entry = try cursor.next()
-                            continue
-                        }
-                        if stored.recordedAt < lastRecordedAt {
-                            report.report("position \(position): recordedAt \(stored.recordedAt) is earlier than the event before it")
-                        }
-                        lastRecordedAt = stored.recordedAt
-                        earliest = min(earliest, stored.event.time)
-                        latest = max(latest, stored.event.time)
-                        checkIdIndex(txn, stored, &report)
-                        let subject = Array(stored.event.subject.utf8)
-                        let found = try subject.withUnsafeBytes { try customerCursor.seek($0, valueAtOrAfter: current.key) }
-                        if found.map({ Array($0.value) != Array(current.key) }) ?? true {
-                            report.report("position \(position): missing from the customer index of \(stored.event.subject)")
-                        }
-                        entry = try cursor.next()
+                var entry = try cursor.first()
+                while let current = entry {
+                    defer { expected += 1 }
+                    entry = try cursor.next()
+                    guard let position = PositionKey.decode(current.key) else {
+                        report.report("events table holds a key of \(current.key.count) bytes, not a position")
+                        continue
                     }
+                    if position != expected {
+                        report.report("gap in positions: expected \(expected), found \(position)")
+                        expected = position
+                    }
+                    report.eventsChecked += 1
+                    if report.eventsChecked % 100_000 == 0 { progress?(report.eventsChecked, metadata.head) }
+                    let identity: (header: RecordHeader, subject: String, source: String, id: String)
+                    do {
+                        _ = try RecordCodec.decode(current.value, position: position)
+                        identity = try RecordCodec.identity(of: current.value)
+                    } catch {
+                        report.report("position \(position): damaged record (\(error))")
+                        continue
+                    }
+                    if identity.header.recordedAt < lastRecordedAt {
+                        report.report("position \(position): recordedAt \(identity.header.recordedAt) is earlier than the event before it")
+                    }
+                    lastRecordedAt = identity.header.recordedAt
+                    earliest = min(earliest, identity.header.time)
+                    latest = max(latest, identity.header.time)
+                    let key = IdempotencyKey(source: identity.source, id: identity.id)
+                    checkIdIndex(txn, key, position: position, filters: filters, &report)
+                    var chain = chains[identity.subject, default: CustomerState()]
+                    if identity.header.previousOfCustomer != chain.lastPosition {
+                        report.report("position \(position): links to \(identity.header.previousOfCustomer) as the previous event of \(identity.subject), which is \(chain.lastPosition)")
+                    }
+                    chain.lastPosition = position
+                    chain.eventCount += 1
+                    chains[identity.subject] = chain
                 }
             }
             let lastPosition = expected - 1
@@ -83,14 +95,8 @@ extension EventLog {
             if UInt64(idEntries) != report.eventsChecked {
                 report.report("event_ids holds \(idEntries) entries for \(report.eventsChecked) events")
             }
-            let customerEntries = try txn.statistics(customerEvents).entries
-            if UInt64(customerEntries) != report.eventsChecked {
-                report.report("customer_events holds \(customerEntries) entries for \(report.eventsChecked) events")
-            }
-            report.customers = try countKeys(txn, customerEvents)
-            if report.customers != metadata.customers {
-                report.report("\(metadata.customers) customers recorded but the customer index holds \(report.customers)")
-            }
+            try checkCustomers(txn, chains, &report)
+            report.customers = UInt64(chains.count)
             if report.eventsChecked > 0, earliest != metadata.earliestTime || latest != metadata.latestTime {
                 report.report("recorded event-time range \(metadata.earliestTime)…\(metadata.latestTime) differs from the log's \(earliest)…\(latest)")
             }
@@ -102,32 +108,50 @@ extension EventLog {
         }
     }
 
-    private func checkIdIndex(_ txn: Transaction, _ stored: StoredEvent, _ report: inout VerificationReport) {
-        let key = IdempotencyKey.of(source: stored.event.source, id: stored.event.id)
+    private func checkIdIndex(
+        _ txn: Transaction, _ key: IdempotencyKey, position: UInt64, filters: [UInt32: BloomFilter],
+        _ report: inout VerificationReport
+    ) {
+        let generation = generation(of: position)
         do {
-            guard let value = try txn.get(eventIds, key: key) else {
-                report.report("position \(stored.position): (source, id) missing from event_ids")
+            guard let value = try txn.get(eventIds, key: key.indexKey(generation: generation)) else {
+                report.report("position \(position): (source, id) missing from event_ids")
                 return
             }
-            var reader = ByteReader(value)
-            let position: UInt64 = try reader.read()
-            if position != stored.position {
-                report.report("position \(stored.position): event_ids points to position \(position)")
+            if PositionKey.decode(value) != position {
+                report.report("position \(position): event_ids points to position \(PositionKey.decode(value) ?? 0)")
+            }
+            if let filter = filters[generation], !filter.mayContain(key) {
+                report.report("position \(position): the filter of id generation \(generation) does not hold its key")
             }
         } catch {
-            report.report("position \(stored.position): event_ids entry unreadable (\(error))")
+            report.report("position \(position): event_ids entry unreadable (\(error))")
         }
     }
 
-    private func countKeys(_ txn: Transaction, _ database: Database) throws -> UInt64 {
-        try txn.withCursor(database) { cursor in
-            var count: UInt64 = 0
+    private func checkCustomers(_ txn: Transaction, _ chains: [String: CustomerState], _ report: inout VerificationReport) throws {
+        var indexed = 0
+        try txn.withCursor(customers) { cursor in
             var entry = try cursor.first()
-            while entry != nil {
-                count += 1
-                entry = try cursor.nextKey()
+            while let current = entry {
+                entry = try cursor.next()
+                indexed += 1
+                let subject = String(decoding: current.key, as: UTF8.self)
+                guard let state = try? CustomerState(current.value) else {
+                    report.report("customer \(subject): damaged index entry")
+                    continue
+                }
+                guard let chain = chains[subject] else {
+                    report.report("customer \(subject) is indexed but has no events")
+                    continue
+                }
+                if state.lastPosition != chain.lastPosition || state.eventCount != chain.eventCount {
+                    report.report("customer \(subject): index says last event \(state.lastPosition) of \(state.eventCount), the log says \(chain.lastPosition) of \(chain.eventCount)")
+                }
             }
-            return count
+        }
+        if indexed != chains.count {
+            report.report("the customer index holds \(indexed) customers, the log \(chains.count)")
         }
     }
 }

@@ -1,11 +1,20 @@
 import Glibc
 import LMDB
+import Synchronization
 
 /// The immutable, ordered log of customer touches, stored in one LMDB environment.
 ///
-/// Databases: `events` (position → record, appended with `MDB_APPEND`), `event_ids`
-/// ((source, id) hash → position), `customer_events` (subject → positions,
-/// sorted duplicates) and `meta` (format version, running totals).
+/// Databases:
+/// - `events`: position → record, appended with `MDB_APPEND`;
+/// - `event_ids`: the idempotency index, (generation, hash of source and id) → position. Positions
+///   fall into generations of `idGenerationSize` events; only the newest generation takes inserts,
+///   so an append touches a bounded number of index pages however large the log grows;
+/// - `id_filters`: a Bloom filter per sealed generation, so that a lookup searches only the
+///   generations that may hold the key;
+/// - `customers`: subject → position of the customer's last event and event count. Each record
+///   carries the position of the same customer's previous event, so a customer's history is a
+///   chain read from the end;
+/// - `meta`: format version, generation size, running totals.
 ///
 /// Thread rules: one `EventLog` per database per process, shared freely. Appends are serialised
 /// by LMDB's single writer lock (across processes too); reads run concurrently with them and see
@@ -24,6 +33,8 @@ public final class EventLog: Sendable {
         public var durable = true
         /// Initial map size in bytes; the map grows by itself.
         public var initialMapSize = 256 << 20
+        /// Events per idempotency-index generation; fixed when the database is created.
+        public var idGenerationSize: UInt32 = 1 << 16
 
         public init(readOnly: Bool = false, create: Bool = false, durable: Bool = true) {
             self.readOnly = readOnly
@@ -37,8 +48,13 @@ public final class EventLog: Sendable {
     let environment: Environment
     let events: Database
     let eventIds: Database
-    let customerEvents: Database
+    let idFilters: Database
+    let customers: Database
     let meta: Database
+    /// Events per idempotency-index generation, as stored in the database.
+    let generationSize: UInt64
+    /// Bloom filters of sealed generations, which never change once written.
+    let filterCache = Mutex<[UInt32: BloomFilter]>([:])
 
     /// Opens the log in directory `path`.
     ///
@@ -68,8 +84,8 @@ public final class EventLog: Sendable {
             let environment = try Environment(path: path, options: environmentOptions)
             self.environment = environment
             let create: DatabaseFlags = options.readOnly ? [] : .create
-            func open(_ name: String, _ flags: DatabaseFlags = []) throws -> Database {
-                guard let database = try environment.openDatabase(name, flags: create.union(flags)) else {
+            func open(_ name: String) throws -> Database {
+                guard let database = try environment.openDatabase(name, flags: create) else {
                     throw TouchlogError(.incompatibleDatabase, "\(path) is not a Touchlog database (no \(name) table)")
                 }
                 return database
@@ -77,32 +93,38 @@ public final class EventLog: Sendable {
             meta = try open("meta")
             events = try open("events")
             eventIds = try open("event_ids")
-            customerEvents = try open("customer_events", [.duplicateSort, .duplicateFixed])
-            try checkFormat(writable: !options.readOnly)
+            idFilters = try open("id_filters")
+            customers = try open("customers")
+            generationSize = UInt64(try Self.settings(environment, meta, path: path, options: options))
         } catch {
             throw TouchlogError.storage(error, while: "opening \(path)")
         }
     }
 
-    private func checkFormat(writable: Bool) throws {
-        let key = Array("format".utf8)
-        let stored = try environment.read { txn in
+    /// Checks the format version and reads the generation size, writing both into a new database.
+    private static func settings(_ environment: Environment, _ meta: Database, path: String, options: Options) throws -> UInt32 {
+        let formatKey = Array("format".utf8), generationKey = Array("idgen".utf8)
+        func read(_ txn: Transaction, _ key: [UInt8]) throws -> UInt32? {
             try txn.get(meta, key: key).map { $0.count == 4 ? UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self)) : 0 }
         }
+        let stored = try environment.read { txn in (try read(txn, formatKey), try read(txn, generationKey)) }
         switch stored {
-        case nil where writable:
+        case (nil, _) where !options.readOnly:
             try environment.write { txn in
-                try txn.put(meta, key: key, value: withUnsafeBytes(of: Self.formatVersion.littleEndian) { Array($0) })
+                try txn.put(meta, key: formatKey, value: withUnsafeBytes(of: formatVersion.littleEndian) { Array($0) })
+                try txn.put(meta, key: generationKey, value: withUnsafeBytes(of: options.idGenerationSize.littleEndian) { Array($0) })
             }
-        case nil:
+            return options.idGenerationSize
+        case (nil, _):
             throw TouchlogError(.incompatibleDatabase, "\(path) has no format version; open it once for writing")
-        case let version? where version != Self.formatVersion:
+        case (let version?, _) where version != formatVersion:
             throw TouchlogError(
-                .incompatibleDatabase,
-                "\(path) has format version \(version); this touchlog reads version \(Self.formatVersion)"
+                .incompatibleDatabase, "\(path) has format version \(version); this touchlog reads version \(formatVersion)"
             )
+        case (_, let generation?) where generation > 0:
+            return generation
         default:
-            break
+            throw TouchlogError(.incompatibleDatabase, "\(path) has no valid idempotency generation size")
         }
     }
 
@@ -162,30 +184,37 @@ public final class EventLog: Sendable {
         var metadata = try readMetadata(txn)
         let headBefore = metadata.head
         let recordedAt = max(now, metadata.lastRecordedAt)
+        let index = try IdIndexLookup(log: self, txn: txn, head: headBefore)
+        let keys = inputs.map { input -> IdempotencyKey? in
+            guard case .success(let decoded) = input else { return nil }
+            return IdempotencyKey(source: decoded.event.source, id: decoded.event.id)
+        }
+        let storedBefore = try index.positions(of: keys.compactMap { $0 })
+        var storedInBatch: [IdempotencyKey: UInt64] = [:]
         var outcomes: [AppendOutcome] = []
         outcomes.reserveCapacity(inputs.count)
-        for (index, input) in inputs.enumerated() {
+        for (inputIndex, input) in inputs.enumerated() {
             guard case .success(let decoded) = input else {
                 if case .failure(let rejection) = input { outcomes.append(.rejected(rejection)) }
                 continue
             }
             let event = decoded.event
-            let idKey = IdempotencyKey.of(source: event.source, id: event.id)
-            if let existing = try txn.get(eventIds, key: idKey) {
-                outcomes.append(try resend(txn, decoded, existing: existing, index: index))
+            guard let key = keys[inputIndex] else { continue }
+            if let existing = storedInBatch[key] ?? storedBefore[key] {
+                outcomes.append(try resend(txn, decoded, storedAt: existing, index: inputIndex))
                 continue
             }
             metadata.head += 1
             let position = metadata.head
-            let positionKey = PositionKey.of(position)
-            let record = RecordCodec.encode(decoded, recordedAt: recordedAt)
-            try txn.put(events, key: positionKey, value: record, flags: .append)
-            var idValue = ByteWriter(capacity: 8)
-            idValue.write(position)
-            try txn.put(eventIds, key: idKey, value: idValue.bytes)
             let subject = Array(event.subject.utf8)
-            if try txn.get(customerEvents, key: subject) == nil { metadata.customers += 1 }
-            try txn.put(customerEvents, key: subject, value: positionKey)
+            var state = try txn.get(customers, key: subject).map(CustomerState.init) ?? CustomerState()
+            let record = RecordCodec.encode(decoded, recordedAt: recordedAt, previousOfCustomer: state.lastPosition)
+            try txn.put(events, key: PositionKey.of(position), value: record, flags: .append)
+            try txn.put(eventIds, key: key.indexKey(generation: generation(of: position)), value: PositionKey.of(position))
+            state.lastPosition = position
+            state.eventCount += 1
+            try txn.put(customers, key: subject, value: state.encoded)
+            storedInBatch[key] = position
             metadata.earliestTime = min(metadata.earliestTime, event.time)
             metadata.latestTime = max(metadata.latestTime, event.time)
             outcomes.append(.stored(position))
@@ -193,25 +222,44 @@ public final class EventLog: Sendable {
         if metadata.head > headBefore {
             metadata.lastRecordedAt = recordedAt
             try txn.put(meta, key: LogMetadata.key, value: metadata.encoded)
+            try sealGenerations(txn, from: headBefore, to: metadata.head)
         }
         return AppendResult(outcomes: outcomes, head: metadata.head)
     }
 
-    /// The outcome for an event whose idempotency key is already stored.
+    /// The idempotency-index generation of a position.
+    func generation(of position: UInt64) -> UInt32 { UInt32((position - 1) / generationSize) }
+
+    /// Writes the Bloom filter of every generation that the append from `oldHead` to `newHead` filled.
+    private func sealGenerations(_ txn: Transaction, from oldHead: UInt64, to newHead: UInt64) throws {
+        for sealed in (oldHead / generationSize)..<(newHead / generationSize) {
+            let generation = UInt32(sealed)
+            var filter = BloomFilter(capacity: Int(generationSize))
+            try txn.withCursor(eventIds) { cursor in
+                let start = IdempotencyKey(low: 0, high: 0).indexKey(generation: generation)
+                var entry = try start.withUnsafeBytes { try cursor.seek(atOrAfter: $0) }
+                while let current = entry, let parsed = IdempotencyKey.parse(indexKey: current.key), parsed.generation == generation {
+                    filter.insert(parsed.key)
+                    entry = try cursor.next()
+                }
+            }
+            try txn.put(idFilters, key: withUnsafeBytes(of: generation.bigEndian) { Array($0) }, value: filter.bytes)
+        }
+    }
+
+    /// The outcome for an event whose idempotency key is already stored at `position`.
     private func resend(
-        _ txn: Transaction, _ decoded: DecodedEvent, existing: UnsafeRawBufferPointer, index: Int
+        _ txn: Transaction, _ decoded: DecodedEvent, storedAt position: UInt64, index: Int
     ) throws -> AppendOutcome {
-        var reader = ByteReader(existing)
-        let position: UInt64 = try reader.read()
         guard let record = try txn.get(events, key: PositionKey.of(position)) else {
             throw TouchlogError(.corruption, "event_ids points to position \(position), which holds no event")
         }
-        let key = try RecordCodec.key(of: record)
+        let stored = try RecordCodec.decode(record, position: position)
         let event = decoded.event
-        guard key.source == event.source, key.id == event.id else {
-            throw TouchlogError(.corruption, "idempotency hash collision between (\(event.source), \(event.id)) and (\(key.source), \(key.id))")
+        guard stored.event.source == event.source, stored.event.id == event.id else {
+            throw TouchlogError(.corruption, "idempotency hash collision between (\(event.source), \(event.id)) and (\(stored.event.source), \(stored.event.id))")
         }
-        if try sameContent(decoded.json, RecordCodec.decode(record, position: position).json) { return .duplicate(position) }
+        if try sameContent(decoded.json, stored.json) { return .duplicate(position) }
         return .rejected(EventRejection(
             location: "event \(index + 1)", id: event.id,
             failure: ValidationFailure(

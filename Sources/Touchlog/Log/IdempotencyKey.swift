@@ -1,14 +1,41 @@
-/// The `event_ids` key of an event: a 128-bit hash of its (source, id). A match is confirmed
-/// against the stored record's own source and id, so a hash collision can never merge two events.
-enum IdempotencyKey {
-    static func of(source: String, id: String) -> [UInt8] {
+/// The identity of an event for deduplication: a 128-bit hash of its (source, id). A match is
+/// confirmed against the stored record's own source and id, so a hash collision can never merge
+/// two events.
+struct IdempotencyKey: Hashable, Sendable {
+    let low: UInt64
+    let high: UInt64
+
+    init(source: String, id: String) {
         var material = Array(source.utf8)
         material.append(0xFF)  // never occurs in UTF-8, so ("a", "bc") and ("ab", "c") differ
         material.append(contentsOf: id.utf8)
-        var key = ByteWriter(capacity: 16)
-        key.write(XXHash64.hash(material, seed: 0))
-        key.write(XXHash64.hash(material, seed: 0x9E37_79B9_7F4A_7C15))
-        return key.bytes
+        low = XXHash64.hash(material, seed: 0)
+        high = XXHash64.hash(material, seed: 0x9E37_79B9_7F4A_7C15)
+    }
+
+    init(low: UInt64, high: UInt64) {
+        self.low = low
+        self.high = high
+    }
+
+    /// The `event_ids` key: the generation (big-endian, so that a generation is one key range)
+    /// followed by the hash.
+    func indexKey(generation: UInt32) -> [UInt8] {
+        var writer = ByteWriter(capacity: 20)
+        writer.write(generation.bigEndian)
+        writer.write(low)
+        writer.write(high)
+        return writer.bytes
+    }
+
+    /// The key and generation of an `event_ids` key.
+    static func parse(indexKey bytes: UnsafeRawBufferPointer) -> (generation: UInt32, key: IdempotencyKey)? {
+        guard bytes.count == 20 else { return nil }
+        var reader = ByteReader(bytes)
+        guard let generation = try? reader.read(UInt32.self), let low = try? reader.read(UInt64.self),
+              let high = try? reader.read(UInt64.self)
+        else { return nil }
+        return (UInt32(bigEndian: generation), IdempotencyKey(low: low, high: high))
     }
 }
 

@@ -2,14 +2,12 @@
 /// append transaction, so that `stats` needs no scan.
 struct LogMetadata: Equatable {
     static let key = Array("log".utf8)
-    static let encodedSize = 40
+    static let encodedSize = 32
 
     /// The position of the last stored event (0 when empty).
     var head: UInt64 = 0
     /// The recordedAt of the last stored event.
     var lastRecordedAt = Timestamp(microseconds: .min)
-    /// Distinct customers (subjects).
-    var customers: UInt64 = 0
     /// Earliest and latest event time seen.
     var earliestTime = Timestamp(microseconds: .max)
     var latestTime = Timestamp(microseconds: .min)
@@ -22,7 +20,6 @@ struct LogMetadata: Equatable {
         do {
             head = try r.read()
             lastRecordedAt = Timestamp(microseconds: try r.read())
-            customers = try r.read()
             earliestTime = Timestamp(microseconds: try r.read())
             latestTime = Timestamp(microseconds: try r.read())
         } catch {
@@ -34,7 +31,6 @@ struct LogMetadata: Equatable {
         var w = ByteWriter(capacity: Self.encodedSize)
         w.write(head)
         w.write(lastRecordedAt.microseconds)
-        w.write(customers)
         w.write(earliestTime.microseconds)
         w.write(latestTime.microseconds)
         return w.bytes

@@ -47,7 +47,7 @@ struct BenchCommand: ParsableCommand {
         let decodeSeconds = try measure {
             for (index, line) in lines.enumerated() { decoded.append(try decoder.decode(line, location: "line \(index + 1)", now: now)) }
         }
-        let records = decoded.map { RecordCodec.encode($0, recordedAt: now) }
+        let records = decoded.map { RecordCodec.encode($0, recordedAt: now, previousOfCustomer: 0) }
         let recordBytes = records.reduce(0) { $0 + $1.count }
         let raw = try rawAppend(records, into: scratch + "/raw")
         let rawRate = Double(records.count) / raw
