@@ -159,6 +159,31 @@ public final class Environment: @unchecked Sendable {
         return Int(dead)
     }
 
+    /// Unmaps the pages of the memory map from this process's resident set. The data stays in the
+    /// page cache and on disk and is faulted back in on the next read, so this only keeps the
+    /// resident size of long writers (bulk imports) from growing with the database. The map is
+    /// read-only and shared, so no data can be lost.
+    public func releaseMappedPages() {
+        // LMDB does not expose where it mapped the file; /proc/self/maps does.
+        guard let maps = fopen("/proc/self/maps", "r") else { return }
+        defer { fclose(maps) }
+        guard let resolved = realpath(path, nil) else { return }
+        let dataFile = String(cString: resolved) + "/data.mdb"
+        free(resolved)
+        var line: UnsafeMutablePointer<CChar>?
+        var capacity = 0
+        defer { free(line) }
+        while getline(&line, &capacity, maps) > 0, let line {
+            let text = String(cString: line).trimmingSuffix("\n")
+            guard text.hasSuffix(" " + dataFile) else { continue }
+            let range = text.prefix { $0 != " " }.split(separator: "-")
+            guard range.count == 2, let start = UInt(range[0], radix: 16), let end = UInt(range[1], radix: 16),
+                  let address = UnsafeMutableRawPointer(bitPattern: start)
+            else { continue }
+            madvise(address, Int(end - start), MADV_DONTNEED)
+        }
+    }
+
     /// The current map size in bytes.
     public var mapSize: Int {
         var info = MDB_envinfo()
@@ -218,4 +243,10 @@ public final class Environment: @unchecked Sendable {
 /// What a write transaction learned that the environment must act on after it ends.
 final class TransactionState {
     var mapFull = false
+}
+
+extension String {
+    fileprivate func trimmingSuffix(_ suffix: String) -> String {
+        hasSuffix(suffix) ? String(dropLast(suffix.count)) : self
+    }
 }

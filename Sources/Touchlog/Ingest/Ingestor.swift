@@ -196,6 +196,7 @@ public struct Ingestor {
             let log = ingestor.log, partial = ingestor.options.partial
             writer.async {
                 append.result = Result { try log.append(append.batch.inputs, partial: partial) }
+                log.releaseMappedPages()
                 append.done.signal()
             }
             inFlight = append

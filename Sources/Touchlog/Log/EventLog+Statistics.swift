@@ -58,3 +58,11 @@ extension EventLog {
         }
     }
 }
+
+extension EventLog {
+    /// Drops the database's memory-mapped pages from this process's resident set (they stay in the
+    /// page cache). Bulk writers call it between batches so that their resident memory stays flat.
+    public func releaseMappedPages() {
+        environment.releaseMappedPages()
+    }
+}
