@@ -42,5 +42,6 @@ func exitStatus(for code: TouchlogError.Code) -> Int32 {
     case .invalidArgument: 64
     case .databaseMissing, .incompatibleDatabase: 2
     case .corruption, .storage, .io: 3
+    case .viewOutOfDate, .notFound: 2
     }
 }

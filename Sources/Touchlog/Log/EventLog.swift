@@ -14,7 +14,9 @@ import Synchronization
 /// - `customers`: subject → position of the customer's last event and event count. Each record
 ///   carries the position of the same customer's previous event, so a customer's history is a
 ///   chain read from the end;
-/// - `meta`: format version, generation size, running totals.
+/// - `meta`: format version, generation size, running totals;
+/// - `checkpoints` and two `view.<name>.<slot>` databases per projector: the views, updated in the
+///   append transaction itself (see `Projector`).
 ///
 /// Thread rules: one `EventLog` per database per process, shared freely. Appends are serialised
 /// by LMDB's single writer lock (across processes too); reads run concurrently with them and see
@@ -55,12 +57,26 @@ public final class EventLog: Sendable {
     let generationSize: UInt64
     /// Bloom filters of sealed generations, which never change once written.
     let filterCache = Mutex<[UInt32: BloomFilter]>([:])
+    let checkpoints: Database
+    /// The views this log maintains, each with its two slots.
+    let views: [View]
+
+    /// A projector and the two databases its view alternates between.
+    struct View: Sendable {
+        let projector: any Projector
+        let slots: [Database]
+    }
 
     /// Opens the log in directory `path`.
     ///
     /// - Throws: `TouchlogError` `.databaseMissing` if there is none (and `options.create` is off),
     ///   `.incompatibleDatabase` if it is not a Touchlog database of a format this code reads.
-    public init(path: String, options: Options = Options()) throws(TouchlogError) {
+    ///
+    /// - Parameter projectors: the views to maintain inline; a writable open rebuilds any whose
+    ///   version changed or that fell behind the log.
+    public init(
+        path: String, options: Options = Options(), projectors: [any Projector] = StandardProjectors.all
+    ) throws(TouchlogError) {
         self.path = path
         var info = stat()
         if stat(path, &info) != 0 {
@@ -95,10 +111,15 @@ public final class EventLog: Sendable {
             eventIds = try open("event_ids")
             idFilters = try open("id_filters")
             customers = try open("customers")
+            checkpoints = try open("checkpoints")
+            views = try projectors.map { projector in
+                View(projector: projector, slots: try (0..<2).map { try open("view.\(projector.name).\($0)") })
+            }
             generationSize = UInt64(try Self.settings(environment, meta, path: path, options: options))
         } catch {
             throw TouchlogError.storage(error, while: "opening \(path)")
         }
+        if !options.readOnly { try rebuildStaleViews() }
     }
 
     /// Checks the format version and reads the generation size, writing both into a new database.
@@ -223,6 +244,7 @@ public final class EventLog: Sendable {
             metadata.lastRecordedAt = recordedAt
             try txn.put(meta, key: LogMetadata.key, value: metadata.encoded)
             try sealGenerations(txn, from: headBefore, to: metadata.head)
+            try project(txn, inputs: inputs, outcomes: outcomes, recordedAt: recordedAt, from: headBefore, to: metadata.head)
         }
         return AppendResult(outcomes: outcomes, head: metadata.head)
     }

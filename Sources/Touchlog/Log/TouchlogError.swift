@@ -18,6 +18,10 @@ public struct TouchlogError: Error, Sendable, CustomStringConvertible {
         case invalidArgument
         /// Reading or writing a file failed.
         case io
+        /// A view does not reflect the log (its projector changed, or a rebuild is due).
+        case viewOutOfDate
+        /// No view or record of that name or key.
+        case notFound
     }
 
     public let code: Code

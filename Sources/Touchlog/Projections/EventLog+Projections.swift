@@ -1,0 +1,159 @@
+import LMDB
+
+extension EventLog {
+    /// The names of the views this log maintains.
+    public var viewNames: [String] { views.map(\.projector.name) }
+
+    func checkpoint(of view: View, in txn: Transaction) throws -> ViewCheckpoint? {
+        guard let bytes = try txn.get(checkpoints, key: Array(view.projector.name.utf8)) else { return nil }
+        guard let checkpoint = ViewCheckpoint(bytes) else {
+            throw TouchlogError(.corruption, "the checkpoint of the \(view.projector.name) view is damaged; run `touchlog rebuild \(view.projector.name)`")
+        }
+        return checkpoint
+    }
+
+    private func save(_ checkpoint: ViewCheckpoint, of view: View, in txn: Transaction) throws {
+        try txn.put(checkpoints, key: Array(view.projector.name.utf8), value: checkpoint.encoded)
+    }
+
+    /// Folds the events stored by an append into every up-to-date view, in the append's own
+    /// transaction, and moves their checkpoints to the new head.
+    func project(
+        _ txn: Transaction, inputs: [Result<DecodedEvent, EventRejection>], outcomes: [AppendOutcome],
+        recordedAt: Timestamp, from oldHead: UInt64, to newHead: UInt64
+    ) throws {
+        var stored: [StoredEvent] = []
+        stored.reserveCapacity(Int(newHead - oldHead))
+        var outcomeIndex = 0
+        for input in inputs {
+            guard case .success(let decoded) = input else { outcomeIndex += 1; continue }
+            if case .stored(let position) = outcomes[outcomeIndex] {
+                stored.append(StoredEvent(position: position, recordedAt: recordedAt, event: decoded.event, json: decoded.json))
+            }
+            outcomeIndex += 1
+        }
+        for view in views {
+            guard var checkpoint = try checkpoint(of: view, in: txn),
+                  checkpoint.version == view.projector.version, checkpoint.position == oldHead
+            else { continue }  // stale: left to a rebuild, and readers are told so
+            let store = ViewStore(txn: txn, database: view.slots[Int(checkpoint.liveSlot)])
+            for event in stored { try view.projector.apply(event, to: store) }
+            checkpoint.position = newHead
+            try save(checkpoint, of: view, in: txn)
+        }
+    }
+
+    /// Rebuilds the views whose projector version changed or that do not reflect the whole log.
+    func rebuildStaleViews() throws(TouchlogError) {
+        let stale = try withSnapshot("reading view checkpoints") { txn in
+            let head = try readMetadata(txn).head
+            return try views.filter { view in
+                guard let checkpoint = try checkpoint(of: view, in: txn) else { return true }
+                return checkpoint.version != view.projector.version || checkpoint.position != head
+            }.map(\.projector.name)
+        }
+        if !stale.isEmpty { try rebuild(stale) }
+    }
+
+    /// Rebuilds views from position 1 into their spare slot while appends and readers go on, then
+    /// makes the new view live in one transaction (readers see the old view until then, the new
+    /// one after). Work is done in transactions of `chunkSize` events; an interrupted rebuild
+    /// resumes where it stopped.
+    ///
+    /// - Parameters:
+    ///   - names: the views to rebuild; all when `nil`.
+    ///   - progress: called after each chunk with the view's name, the position reached and the head.
+    /// - Throws: `TouchlogError.Code.notFound` for an unknown view name.
+    public func rebuild(
+        _ names: [String]? = nil, chunkSize: Int = 50_000, progress: ((String, UInt64, UInt64) -> Void)? = nil
+    ) throws(TouchlogError) {
+        let selected = try (names ?? viewNames).map { (name) throws(TouchlogError) -> View in
+            guard let view = views.first(where: { $0.projector.name == name }) else {
+                throw TouchlogError(.notFound, "no view named \(name) (views: \(viewNames.joined(separator: ", ")))")
+            }
+            return view
+        }
+        for view in selected {
+            var finished = false
+            while !finished {
+                let (reached, head, done) = try rebuildStep(view, chunkSize: chunkSize)
+                progress?(view.projector.name, reached, head)
+                finished = done
+            }
+        }
+    }
+
+    /// One transaction of a rebuild: starts or resumes it, folds up to `chunkSize` events into the
+    /// spare slot and, once it reaches the head, swaps the slots.
+    private func rebuildStep(_ view: View, chunkSize: Int) throws(TouchlogError) -> (UInt64, UInt64, Bool) {
+        do {
+            return try environment.write { txn in
+                let head = try readMetadata(txn).head
+                var checkpoint = try checkpoint(of: view, in: txn) ?? ViewCheckpoint()
+                let spareSlot = 1 - checkpoint.liveSlot
+                let spare = view.slots[Int(spareSlot)]
+                if !checkpoint.rebuilding || checkpoint.rebuildVersion != view.projector.version {
+                    try txn.removeAll(spare)
+                    checkpoint.rebuilding = true
+                    checkpoint.rebuildVersion = view.projector.version
+                    checkpoint.rebuildPosition = 0
+                }
+                let target = min(head, checkpoint.rebuildPosition + UInt64(chunkSize))
+                let store = ViewStore(txn: txn, database: spare)
+                if target > checkpoint.rebuildPosition {
+                    try txn.withCursor(events) { cursor in
+                        var entry = try PositionKey.of(checkpoint.rebuildPosition + 1).withUnsafeBytes { try cursor.seek(atOrAfter: $0) }
+                        while let current = entry, let position = PositionKey.decode(current.key), position <= target {
+                            try view.projector.apply(try decodeRecord(current.value, position: position), to: store)
+                            entry = try cursor.next()
+                        }
+                    }
+                }
+                checkpoint.rebuildPosition = target
+                let done = target == head
+                if done {
+                    try txn.removeAll(view.slots[Int(checkpoint.liveSlot)])
+                    checkpoint = ViewCheckpoint()
+                    checkpoint.liveSlot = spareSlot
+                    checkpoint.version = view.projector.version
+                    checkpoint.position = head
+                }
+                try save(checkpoint, of: view, in: txn)
+                return (target, head, done)
+            }
+        } catch {
+            throw TouchlogError.storage(error, while: "rebuilding the \(view.projector.name) view")
+        }
+    }
+
+    /// Runs `body` with the live database of view `name`, after checking that the view reflects
+    /// the log in this snapshot.
+    func withView<R>(_ name: String, _ body: (Transaction, Database) throws -> R) throws(TouchlogError) -> R {
+        guard let view = views.first(where: { $0.projector.name == name }) else {
+            throw TouchlogError(.notFound, "no view named \(name) (views: \(viewNames.joined(separator: ", ")))")
+        }
+        return try withSnapshot("reading the \(name) view") { txn in
+            let head = try readMetadata(txn).head
+            guard let checkpoint = try checkpoint(of: view, in: txn),
+                  checkpoint.version == view.projector.version, checkpoint.position == head
+            else {
+                throw TouchlogError(.viewOutOfDate, "the \(name) view does not reflect the log; run `touchlog rebuild \(name)`")
+            }
+            return try body(txn, view.slots[Int(checkpoint.liveSlot)])
+        }
+    }
+
+    /// The profile of a customer, or `nil` if the customer has no events.
+    public func profile(of subject: String) throws(TouchlogError) -> CustomerProfile? {
+        try withView("profile") { txn, database in
+            try txn.get(database, key: Array(subject.utf8)).map { try CustomerProfile(encoded: $0) }
+        }
+    }
+}
+
+extension EventLog {
+    /// The stored bytes of a view entry, for projectors defined outside this module.
+    public func rawViewValue(_ view: String, key: [UInt8]) throws(TouchlogError) -> [UInt8]? {
+        try withView(view) { txn, database in try txn.get(database, key: key).map { Array($0) } }
+    }
+}

@@ -1,0 +1,409 @@
+/// The profile of one customer, folded from their events in any order.
+///
+/// A pure value: `apply` folds one event, `encoded` / `init(encoded:)` store it (see
+/// `CustomerProfile+Codec.swift`), `jsonText` and `textLines` render it (`CustomerProfile+JSON.swift`).
+///
+/// **Order independence.** Folding the same set of events in any order gives an `==` value (and
+/// the same encoding and rendering). Every piece of state is therefore a commutative, associative
+/// merge: counts and exact sums, minima and maxima, sets, and "latest by event time" values that
+/// keep the maximum of a total order (event time, then a tie key derived from the event's content,
+/// see ``tieKey(source:id:)``, then the value itself). Sums of amounts, durations and sentiments
+/// are kept as exact integers in micro-units (value × 1,000,000 rounded to nearest, 128-bit so
+/// that no input can overflow them), never as floating-point sums, whose result would depend on
+/// the order of addition. Strings used as keys (attribute names, channels, categories, complaint
+/// ids) compare by their exact UTF-8 bytes.
+///
+/// **Not idempotent.** Folding the same event twice counts it twice; the log's idempotency key
+/// makes sure each event is folded once.
+public struct CustomerProfile: Sendable, Equatable {
+    /// Event time range over all events, in µs since the epoch.
+    var seen: TimeRange?
+    /// Events per type, indexed by `EventType.rawValue - 1`.
+    var typeCounts = [UInt64](repeating: 0, count: EventType.allCases.count)
+    /// Events per channel (purchase, visit and complaint channels together).
+    var channelCounts: [Key: UInt64] = [:]
+    var purchases = PurchaseTotals()
+    var surveys = SurveyTotals()
+    /// Per complaint id, the earliest `opened` and `resolved` event times.
+    var complaints: [Key: ComplaintTimes] = [:]
+    var mentions = MentionTotals()
+    var visits = VisitTotals()
+    /// Per attribute name, the winning update (a removal is kept as a tombstone).
+    var attributeEntries: [Key: AttributeEntry] = [:]
+
+    /// An empty profile (no events).
+    public init() {}
+
+    /// Folds one event of this customer.
+    ///
+    /// Order-independent: folding the same set of events in any order gives an `==` result. The
+    /// caller routes events by `subject`; this method does not check it.
+    /// - Parameters:
+    ///   - event: the event; its `time` (event time) is what "first", "last" and "latest" refer to.
+    ///   - position: the log position. Not used by this view (it would make the result depend on
+    ///     arrival order); accepted so that every view folds with the same signature.
+    /// - Complexity: O(1) amortised, plus O(d) for a purchase on a new day (d = distinct purchase
+    ///   days so far) and O(k) for a profile update of k attributes.
+    public mutating func apply(_ event: TouchEvent, position: UInt64) {
+        let time = event.time.microseconds
+        seen = seen.map { $0.including(time) } ?? TimeRange(first: time, last: time)
+        typeCounts[Int(event.type.rawValue) - 1] &+= 1
+        switch event.payload {
+        case .purchase(let purchase):
+            purchases.add(purchase, at: time)
+            if let channel = purchase.channel { countChannel(channel.jsonName) }
+        case .survey(let survey):
+            surveys.add(survey, stamp: Stamp(time: time, tie: Self.tieKey(of: event)))
+        case .complaint(let complaint):
+            complaints[Key(complaint.complaintId), default: ComplaintTimes()].add(complaint.status, at: time)
+            if let channel = complaint.channel { countChannel(channel) }
+        case .socialMention(let mention):
+            mentions.add(mention)
+        case .visit(let visit):
+            visits.add(visit)
+            countChannel(visit.channel.jsonName)
+        case .profileUpdated(let update):
+            applyAttributes(update, stamp: Stamp(time: time, tie: Self.tieKey(of: event)))
+        }
+    }
+
+    /// The tie key of an event: breaks ties between "latest" values of equal event time by content,
+    /// never by arrival. The XXH64 of the UTF-8 of `source`, a 0xFF byte (which UTF-8 never
+    /// contains) and the UTF-8 of `id`; the larger key wins a tie.
+    public static func tieKey(source: String, id: String) -> UInt64 {
+        var material = Array(source.utf8)
+        material.append(0xFF)
+        material.append(contentsOf: id.utf8)
+        return XXHash64.hash(material)
+    }
+
+    private static func tieKey(of event: TouchEvent) -> UInt64 { tieKey(source: event.source, id: event.id) }
+
+    private mutating func countChannel(_ name: String) {
+        channelCounts[Key(name), default: 0] &+= 1
+    }
+
+    private mutating func applyAttributes(_ update: ProfileUpdate, stamp: Stamp) {
+        // Within one event a repeated name means its last occurrence, whatever the merge order.
+        var done = Set<Key>()
+        for (name, value) in update.attributes.reversed() {
+            let key = Key(name)
+            guard done.insert(key).inserted else { continue }
+            let entry = AttributeEntry(stamp: stamp, value: value)
+            if let current = attributeEntries[key], !(current < entry) { continue }
+            attributeEntries[key] = entry
+        }
+    }
+}
+
+// MARK: - Reading
+
+extension CustomerProfile {
+    /// Whether no event has been folded.
+    public var isEmpty: Bool { seen == nil }
+
+    /// The number of events folded.
+    public var eventCount: Int { Int(clamping: typeCounts.reduce(0, &+)) }
+
+    /// The number of events of `type`.
+    public func count(of type: EventType) -> Int { Int(clamping: typeCounts[Int(type.rawValue) - 1]) }
+
+    /// Events per channel (purchase, visit and complaint channels), sorted by channel name.
+    public var channels: [(channel: String, count: Int)] {
+        channelCounts.sorted { $0.key < $1.key }.map { ($0.key.text, Int(clamping: $0.value)) }
+    }
+
+    /// The current attributes (removed ones omitted), sorted by name (UTF-8 byte order).
+    public var attributes: [(name: String, value: AttributeValue)] {
+        attributeEntries.sorted { $0.key < $1.key }.compactMap { entry in entry.value.value.map { (entry.key.text, $0) } }
+    }
+
+    /// The current value of the attribute `name`, or `nil` if it was never set or was removed.
+    public func attribute(_ name: String) -> AttributeValue? { attributeEntries[Key(name)]?.value }
+
+    /// The earliest event time.
+    public var firstSeen: Timestamp? { seen.map { Timestamp(microseconds: $0.first) } }
+    /// The latest event time.
+    public var lastSeen: Timestamp? { seen.map { Timestamp(microseconds: $0.last) } }
+
+    /// The number of purchases.
+    public var orders: Int { Int(clamping: purchases.orders) }
+    /// The sum of purchase amounts, in major currency units (currencies are not converted).
+    public var spend: Double { Micros.double(purchases.amount) }
+    /// The sum of purchase discounts, in major currency units.
+    public var discountTotal: Double { Micros.double(purchases.discount) }
+    /// Spend per order, or `nil` without orders.
+    public var averageOrderValue: Double? {
+        purchases.orders == 0 ? nil : Double(purchases.amount) / Double(purchases.orders) / 1e6
+    }
+    /// The event time of the earliest purchase.
+    public var firstPurchase: Timestamp? { purchases.times.map { Timestamp(microseconds: $0.first) } }
+    /// The event time of the latest purchase.
+    public var lastPurchase: Timestamp? { purchases.times.map { Timestamp(microseconds: $0.last) } }
+    /// The distinct UTC days with a purchase (days since 1970-01-01), ascending.
+    public var purchaseDays: [Int32] { purchases.days }
+    /// Mean days between distinct purchase days: (last day − first day) / (distinct days − 1), or
+    /// `nil` with fewer than two distinct days.
+    public var purchaseCycleDays: Double? {
+        let days = purchases.days
+        guard days.count >= 2, let first = days.first, let last = days.last else { return nil }
+        return Double(Int64(last) - Int64(first)) / Double(days.count - 1)
+    }
+    /// Discount / (amount + discount) over all purchases, or `nil` if both are 0.
+    public var discountShare: Double? {
+        let whole = purchases.amount + purchases.discount
+        return whole == 0 ? nil : Double(purchases.discount) / Double(whole)
+    }
+    /// Spend per category (Σ quantity × unitPrice over line items), largest first, ties by name.
+    public func topCategories(limit: Int = 5) -> [(category: String, spend: Double)] {
+        let ranked = purchases.categories.sorted { a, b in a.value != b.value ? a.value > b.value : a.key < b.key }
+        return ranked.prefix(max(0, limit)).map { ($0.key.text, Micros.double($0.value)) }
+    }
+    /// The number of distinct categories bought.
+    public var categoryCount: Int { purchases.categories.count }
+
+    /// The number of survey answers of any metric.
+    public var surveyCount: Int { count(of: .survey) }
+    /// The latest NPS answer by event time (ties by ``tieKey(source:id:)``).
+    public var latestNPS: (score: Int, time: Timestamp)? {
+        surveys.latestNPS.map { (Int(clamping: $0.score), Timestamp(microseconds: $0.stamp.time)) }
+    }
+    /// The number of NPS answers.
+    public var npsCount: Int { Int(clamping: surveys.npsCount) }
+    /// The mean CSAT score, or `nil` without answers.
+    public var csatMean: Double? { surveys.csat.mean }
+    /// The number of CSAT answers.
+    public var csatCount: Int { Int(clamping: surveys.csat.count) }
+    /// The mean CES score, or `nil` without answers.
+    public var cesMean: Double? { surveys.ces.mean }
+    /// The number of CES answers.
+    public var cesCount: Int { Int(clamping: surveys.ces.count) }
+
+    /// Distinct complaint ids seen (opened or resolved).
+    public var complaintsTotal: Int { complaints.count }
+    /// Complaints with no `resolved` event.
+    public var complaintsOpen: Int { complaints.values.reduce(0) { $0 + ($1.resolved == nil ? 1 : 0) } }
+    /// Mean hours from the earliest `opened` to the earliest `resolved` event, over complaints with
+    /// both (a resolution dated before the opening counts as 0); `nil` if there are none.
+    public var meanResolutionHours: Double? {
+        var total: Int128 = 0
+        var count = 0
+        for times in complaints.values {
+            guard let opened = times.opened, let resolved = times.resolved else { continue }
+            total += max(0, Int128(resolved) - Int128(opened))
+            count += 1
+        }
+        return count == 0 ? nil : Double(total) / Double(count) / 3_600_000_000
+    }
+
+    /// The number of social mentions.
+    public var mentionCount: Int { Int(clamping: mentions.count) }
+    /// The mean sentiment of the mentions that carry one, or `nil` if none does.
+    public var meanSentiment: Double? {
+        mentions.sentimentCount == 0 ? nil : Double(mentions.sentiment) / Double(mentions.sentimentCount) / 1e6
+    }
+    /// The sum of the mentions' reach.
+    public var totalReach: Int { Int(clamping: mentions.reach) }
+
+    /// The number of visits.
+    public var visitCount: Int { Int(clamping: visits.count) }
+    /// The sum of visit durations, in seconds.
+    public var visitDurationSeconds: Double { Micros.double(visits.duration) }
+}
+
+// MARK: - State pieces
+
+extension CustomerProfile {
+    /// A string compared, hashed and ordered by its exact UTF-8 bytes, so that canonically
+    /// equivalent but different spellings stay apart and the first one folded never wins by arrival.
+    struct Key: Hashable, Comparable, Sendable {
+        let text: String
+
+        init(_ text: String) { self.text = text }
+
+        static func == (a: Key, b: Key) -> Bool { JSONObject.sameUTF8(a.text, b.text) }
+        static func < (a: Key, b: Key) -> Bool { a.text.utf8.lexicographicallyPrecedes(b.text.utf8) }
+
+        func hash(into hasher: inout Hasher) {
+            var text = text
+            text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        }
+    }
+
+    /// The smallest and largest of a set of event times.
+    struct TimeRange: Equatable, Sendable {
+        var first: Int64
+        var last: Int64
+
+        func including(_ time: Int64) -> TimeRange { TimeRange(first: min(first, time), last: max(last, time)) }
+    }
+
+    /// What orders "latest" values: event time, then the content-derived tie key.
+    struct Stamp: Comparable, Sendable {
+        var time: Int64
+        var tie: UInt64
+
+        static func < (a: Stamp, b: Stamp) -> Bool { (a.time, a.tie) < (b.time, b.tie) }
+    }
+
+    struct PurchaseTotals: Equatable, Sendable {
+        var orders: UInt64 = 0
+        /// Σ amount, µ-units.
+        var amount: Int128 = 0
+        /// Σ discount, µ-units.
+        var discount: Int128 = 0
+        var times: TimeRange?
+        /// Distinct UTC purchase days, strictly ascending.
+        var days: [Int32] = []
+        /// Σ quantity × unitPrice per category, µ-units.
+        var categories: [Key: Int128] = [:]
+
+        mutating func add(_ purchase: Purchase, at time: Int64) {
+            orders &+= 1
+            amount += Int128(Micros.of(purchase.amount))
+            discount += Int128(Micros.of(purchase.discount ?? 0))
+            times = times.map { $0.including(time) } ?? TimeRange(first: time, last: time)
+            let day = Int32(truncatingIfNeeded: time.floorDivided(by: 86_400_000_000).quotient)
+            var low = 0
+            var high = days.count
+            while low < high {
+                let middle = (low + high) / 2
+                if days[middle] < day { low = middle + 1 } else { high = middle }
+            }
+            let index = low
+            if index == days.count || days[index] != day { days.insert(day, at: index) }
+            for item in purchase.items {
+                categories[Key(item.category), default: 0] += Int128(Micros.of(Double(item.quantity) * item.unitPrice))
+            }
+        }
+    }
+
+    /// A count and an exact sum of integer scores.
+    struct ScoreSum: Equatable, Sendable {
+        var count: UInt64 = 0
+        var sum: Int128 = 0
+
+        mutating func add(_ score: Int) {
+            count &+= 1
+            sum += Int128(score)
+        }
+
+        var mean: Double? { count == 0 ? nil : Double(sum) / Double(count) }
+    }
+
+    struct StampedScore: Equatable, Sendable {
+        var stamp: Stamp
+        var score: Int64
+
+        /// A total order: stamp, then score (only equal for the same event folded twice).
+        static func < (a: StampedScore, b: StampedScore) -> Bool { (a.stamp, a.score) < (b.stamp, b.score) }
+    }
+
+    struct SurveyTotals: Equatable, Sendable {
+        var latestNPS: StampedScore?
+        var npsCount: UInt64 = 0
+        var csat = ScoreSum()
+        var ces = ScoreSum()
+
+        mutating func add(_ survey: Survey, stamp: Stamp) {
+            switch survey.metric {
+            case .nps:
+                npsCount &+= 1
+                let answer = StampedScore(stamp: stamp, score: Int64(survey.score))
+                if latestNPS.map({ $0 < answer }) ?? true { latestNPS = answer }
+            case .csat: csat.add(survey.score)
+            case .ces: ces.add(survey.score)
+            }
+        }
+    }
+
+    struct ComplaintTimes: Equatable, Sendable {
+        /// The earliest `opened` event time.
+        var opened: Int64?
+        /// The earliest `resolved` event time.
+        var resolved: Int64?
+
+        mutating func add(_ status: Complaint.Status, at time: Int64) {
+            switch status {
+            case .opened: opened = min(opened ?? time, time)
+            case .resolved: resolved = min(resolved ?? time, time)
+            }
+        }
+    }
+
+    struct MentionTotals: Equatable, Sendable {
+        var count: UInt64 = 0
+        /// Σ sentiment, µ-units.
+        var sentiment: Int128 = 0
+        var sentimentCount: UInt64 = 0
+        var reach: Int128 = 0
+
+        mutating func add(_ mention: SocialMention) {
+            count &+= 1
+            if let value = mention.sentiment {
+                sentiment += Int128(Micros.of(value))
+                sentimentCount &+= 1
+            }
+            reach += Int128(mention.reach ?? 0)
+        }
+    }
+
+    struct VisitTotals: Equatable, Sendable {
+        var count: UInt64 = 0
+        /// Σ durationSeconds, µs.
+        var duration: Int128 = 0
+
+        mutating func add(_ visit: Visit) {
+            count &+= 1
+            duration += Int128(Micros.of(visit.durationSeconds ?? 0))
+        }
+    }
+
+    /// The winning update of one attribute; `value == nil` is a removal (a tombstone, kept so that
+    /// an older set folded later cannot resurrect the attribute).
+    struct AttributeEntry: Equatable, Sendable {
+        var stamp: Stamp
+        var value: AttributeValue?
+
+        /// A total order: stamp, then the value (only reached by the same event folded twice, or
+        /// a tie-key collision).
+        static func < (a: AttributeEntry, b: AttributeEntry) -> Bool {
+            if a.stamp != b.stamp { return a.stamp < b.stamp }
+            return Self.precedes(a.value, b.value)
+        }
+
+        private static func rank(_ value: AttributeValue?) -> Int {
+            switch value {
+            case nil: 0
+            case .bool?: 1
+            case .number?: 2
+            case .string?: 3
+            }
+        }
+
+        private static func precedes(_ a: AttributeValue?, _ b: AttributeValue?) -> Bool {
+            switch (a, b) {
+            case let (.bool(x)?, .bool(y)?): return !x && y
+            case let (.number(x)?, .number(y)?): return x.isTotallyOrdered(belowOrEqualTo: y) && x.bitPattern != y.bitPattern
+            case let (.string(x)?, .string(y)?): return x.utf8.lexicographicallyPrecedes(y.utf8)
+            default: return rank(a) < rank(b)
+            }
+        }
+    }
+}
+
+extension CustomerProfile {
+    /// Conversions between values and exact integer micro-units.
+    enum Micros {
+        /// `value` × 1,000,000 rounded to nearest, clamped to the Int64 range (NaN → 0).
+        static func of(_ value: Double) -> Int64 {
+            let scaled = (value * 1_000_000).rounded()
+            guard scaled.isFinite else { return scaled.isNaN ? 0 : (scaled > 0 ? .max : .min) }
+            if scaled >= 0x1p63 { return .max }
+            if scaled < -0x1p63 { return .min }
+            return Int64(scaled)
+        }
+
+        static func double(_ micros: Int128) -> Double { Double(micros) / 1e6 }
+    }
+}

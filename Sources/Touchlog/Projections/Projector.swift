@@ -1,0 +1,37 @@
+import LMDB
+
+/// Folds events, one at a time, into one materialised view.
+///
+/// A projector is stateless: everything it knows lives in its view, which it reads and writes
+/// through the `ViewStore` it is handed, inside the write transaction that appends the events (or
+/// that rebuilds the view). Folds must not depend on arrival order where the view speaks of event
+/// time: appending the same events in any order, or rebuilding, must give the same view.
+public protocol Projector: Sendable {
+    /// A stable name; also the name `touchlog view` and `touchlog rebuild` use.
+    var name: String { get }
+    /// Bump when the fold or the stored form changes: a view of another version is rebuilt.
+    var version: UInt32 { get }
+    /// Folds one stored event into the view.
+    func apply(_ event: StoredEvent, to view: ViewStore) throws
+}
+
+/// One view's key/value storage, valid only during the call that receives it.
+public struct ViewStore {
+    let txn: Transaction
+    let database: Database
+
+    /// The value under `key`, valid only during the call.
+    public func get(_ key: [UInt8]) throws -> UnsafeRawBufferPointer? {
+        try txn.get(database, key: key)
+    }
+
+    /// Stores `value` under `key`.
+    public func put(_ key: [UInt8], _ value: [UInt8]) throws {
+        try txn.put(database, key: key, value: value)
+    }
+}
+
+/// The views every Touchlog database maintains.
+public enum StandardProjectors {
+    public static let all: [any Projector] = [ProfileProjector()]
+}

@@ -1,0 +1,32 @@
+import Foundation
+import ArgumentParser
+import Touchlog
+
+struct RebuildCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rebuild",
+        abstract: "Rebuild views from the log while appends and readers go on.",
+        discussion: """
+        Each view is rebuilt from position 1 into a spare copy and swapped in at the end in one
+        transaction; readers see the old view until then. Interrupting is harmless: the next
+        rebuild resumes where this one stopped.
+        """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "Views to rebuild (default: all).")
+    var views: [String] = []
+
+    func run() throws {
+        let log = try global.openLog()
+        let progress = ProgressLine()
+        try reportingFailures {
+            try log.rebuild(views.isEmpty ? nil : views) { name, reached, head in
+                progress.update("rebuilding \(name): \(grouped(reached)) of \(grouped(head)) events")
+            }
+        }
+        progress.finish()
+        print("Rebuilt \((views.isEmpty ? log.viewNames : views).joined(separator: ", ")) in \(String(format: "%.2f", progress.elapsed)) s")
+    }
+}

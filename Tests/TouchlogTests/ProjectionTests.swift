@@ -1,0 +1,127 @@
+import Foundation
+import Testing
+import Touchlog
+
+/// The projection engine: inline views equal a fold of the plain event list, whatever the batch
+/// sizes, arrival order, re-sends or rebuilds; rebuilds run beside appends and readers.
+struct ProjectionTests {
+    /// A random stream: events of a few customers at random 2025 times (so arrival order is not
+    /// time order), with some exact re-sends mixed in.
+    static func stream(seed: UInt64, count: Int, customers: Int) -> (lines: [String], distinct: [String]) {
+        var rng = SeededRandom(seed: seed)
+        let distinct = (0..<count).map { TestEvents.random(index: $0, customers: customers, using: &rng) }
+        var lines = distinct
+        for _ in 0..<(count / 20) { lines.insert(distinct.randomElement(using: &rng)!, at: Int.random(in: 0...lines.count, using: &rng)) }
+        return (lines, distinct)
+    }
+
+    static func append(_ lines: [String], to log: EventLog, seed: UInt64) throws {
+        var rng = SeededRandom(seed: seed)
+        let decoder = EventDecoder()
+        var start = 0
+        while start < lines.count {
+            let end = min(lines.count, start + Int.random(in: 1...120, using: &rng))
+            let result = try log.append(try lines[start..<end].map { try decoder.decodeValid($0) })
+            #expect(result.isComplete)
+            start = end
+        }
+    }
+
+    /// The reference: each customer's profile folded directly from the distinct events.
+    static func reference(_ distinct: [String]) throws -> [String: CustomerProfile] {
+        var profiles: [String: CustomerProfile] = [:]
+        for (index, line) in distinct.enumerated() {
+            let event = try EventDecoder().decodeValid(line).event
+            profiles[event.subject, default: CustomerProfile()].apply(event, position: UInt64(index + 1))
+        }
+        return profiles
+    }
+
+    @Test func batchesShuffledArrivalAndRebuildGiveTheSameProfiles() throws {
+        let seed = testSeed()
+        let (lines, distinct) = Self.stream(seed: seed, count: 700, customers: 12)
+        let expected = try Self.reference(distinct)
+        try withTemporaryDirectory { directory in
+            let inOrder = try EventLog(path: directory + "/a.db", options: .init(create: true, durable: false))
+            try Self.append(lines, to: inOrder, seed: seed &+ 1)
+            var rng = SeededRandom(seed: seed &+ 2)
+            let shuffled = try EventLog(path: directory + "/b.db", options: .init(create: true, durable: false))
+            try Self.append(lines.shuffled(using: &rng), to: shuffled, seed: seed &+ 3)
+            for (customer, profile) in expected {
+                #expect(try inOrder.profile(of: customer) == profile, "seed \(seed), \(customer), in order")
+                #expect(try shuffled.profile(of: customer) == profile, "seed \(seed), \(customer), shuffled")
+            }
+            try inOrder.rebuild(chunkSize: 97)
+            for (customer, profile) in expected {
+                #expect(try inOrder.profile(of: customer) == profile, "seed \(seed), \(customer), after rebuild")
+            }
+            #expect(try inOrder.profile(of: "nobody") == nil)
+        }
+    }
+
+    @Test func readersAndAppendsGoOnDuringARebuild() async throws {
+        let seed = testSeed()
+        let (lines, distinct) = Self.stream(seed: seed, count: 900, customers: 8)
+        let expected = try Self.reference(distinct)
+        try await withTemporaryLogAsync { log in
+            try Self.append(Array(distinct[..<600]), to: log, seed: seed)
+            let before = try Self.reference(Array(distinct[..<600]))
+            let rebuild = Task.detached { try log.rebuild(chunkSize: 50) }
+            let appender = Task.detached { try Self.append(Array(distinct[600...]), to: log, seed: seed &+ 1) }
+            // Readers always get a view that reflects their snapshot of the log: never an error,
+            // never a half-built view (every customer's order count only grows).
+            var lastOrders: [String: Int] = [:]
+            for _ in 0..<200 {
+                for customer in before.keys {
+                    let profile = try #require(try log.profile(of: customer))
+                    let orders = profile.orders
+                    #expect(orders >= lastOrders[customer, default: 0], "seed \(seed): \(customer) went back")
+                    lastOrders[customer] = orders
+                }
+            }
+            try await rebuild.value
+            try await appender.value
+            _ = lines
+            for (customer, profile) in expected {
+                #expect(try log.profile(of: customer) == profile, "seed \(seed), \(customer)")
+            }
+        }
+    }
+
+    @Test func aChangedProjectorVersionIsRebuiltOnOpen() throws {
+        try withTemporaryDirectory { directory in
+            let path = directory + "/v.db"
+            let (_, distinct) = Self.stream(seed: 5, count: 200, customers: 5)
+            do {
+                let log = try EventLog(path: path, options: .init(create: true, durable: false), projectors: [CountingProjector(version: 1)])
+                try Self.append(distinct, to: log, seed: 1)
+                #expect(try log.count(of: "cust-1", view: "count") == 1)  // version 1 counts every customer as 1
+            }
+            let upgraded = try EventLog(path: path, projectors: [CountingProjector(version: 2)])
+            let expected = distinct.filter { $0.contains("\"subject\":\"cust-1\"") }.count
+            #expect(try upgraded.count(of: "cust-1", view: "count") == expected)
+            // A view this log never had is built on open too.
+            let withProfile = try EventLog(path: path, projectors: [CountingProjector(version: 2), ProfileProjector()])
+            #expect(try withProfile.profile(of: "cust-1")?.eventCount == expected)
+        }
+    }
+}
+
+/// A test projector: per customer, version 1 stores 1, version 2 counts the events.
+struct CountingProjector: Projector {
+    let name = "count"
+    let version: UInt32
+
+    func apply(_ event: StoredEvent, to view: ViewStore) throws {
+        let key = Array(event.event.subject.utf8)
+        let current = try view.get(key).map { $0.loadUnaligned(as: UInt64.self) } ?? 0
+        let next: UInt64 = version == 1 ? 1 : current + 1
+        try view.put(key, withUnsafeBytes(of: next) { Array($0) })
+    }
+}
+
+extension EventLog {
+    func count(of customer: String, view: String) throws -> Int {
+        try rawViewValue(view, key: Array(customer.utf8)).map { $0.withUnsafeBytes { Int($0.loadUnaligned(as: UInt64.self)) } } ?? 0
+    }
+}
