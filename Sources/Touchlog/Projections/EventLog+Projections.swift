@@ -37,7 +37,7 @@ extension EventLog {
                   checkpoint.version == view.projector.version, checkpoint.position == oldHead
             else { continue }  // stale: left to a rebuild, and readers are told so
             let store = ViewStore(txn: txn, database: view.slots[Int(checkpoint.liveSlot)])
-            for event in stored { try view.projector.apply(event, to: store) }
+            try view.projector.apply(stored, to: store)
             checkpoint.position = newHead
             try save(checkpoint, of: view, in: txn)
         }
@@ -101,13 +101,16 @@ extension EventLog {
                 let target = min(head, checkpoint.rebuildPosition + UInt64(chunkSize))
                 let store = ViewStore(txn: txn, database: spare)
                 if target > checkpoint.rebuildPosition {
+                    var chunk: [StoredEvent] = []
+                    chunk.reserveCapacity(Int(target - checkpoint.rebuildPosition))
                     try txn.withCursor(events) { cursor in
                         var entry = try PositionKey.of(checkpoint.rebuildPosition + 1).withUnsafeBytes { try cursor.seek(atOrAfter: $0) }
                         while let current = entry, let position = PositionKey.decode(current.key), position <= target {
-                            try view.projector.apply(try decodeRecord(current.value, position: position), to: store)
+                            chunk.append(try decodeRecord(current.value, position: position))
                             entry = try cursor.next()
                         }
                     }
+                    try view.projector.apply(chunk, to: store)
                 }
                 checkpoint.rebuildPosition = target
                 let done = target == head

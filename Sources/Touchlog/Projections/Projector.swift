@@ -13,6 +13,16 @@ public protocol Projector: Sendable {
     var version: UInt32 { get }
     /// Folds one stored event into the view.
     func apply(_ event: StoredEvent, to view: ViewStore) throws
+
+    /// Folds a batch of stored events, in position order. The default folds them one by one;
+    /// projectors whose entries are costly to decode can group them.
+    func apply(_ events: [StoredEvent], to view: ViewStore) throws
+}
+
+extension Projector {
+    public func apply(_ events: [StoredEvent], to view: ViewStore) throws {
+        for event in events { try apply(event, to: view) }
+    }
 }
 
 /// One view's key/value storage, valid only during the call that receives it.

@@ -13,7 +13,9 @@ struct BenchCommand: ParsableCommand {
         - raw LMDB: MDB_APPEND of the already-encoded records, durable batches of 10,000 (the ceiling);
         - library append: EventLog.append of decoded events (dedup, indexes, records, durable commits);
         - library ingest: bytes in, decode + validate + append, batches of 1,000 and 10,000;
-        - touchlog append: the CLI as a child process reading the NDJSON file, with its peak memory.
+          these measure the log alone; the last library line adds the inline views;
+        - touchlog append: the CLI as a child process reading the NDJSON file (log and inline
+          views), with its peak memory.
         Prints figures; never fails on time.
         """
     )
@@ -58,7 +60,7 @@ struct BenchCommand: ParsableCommand {
         report("raw LMDB MDB_APPEND (records, batches of 10,000)", raw, count: records.count, bytes: recordBytes)
         report("decode + validate only (1 core)", decodeSeconds, count: lines.count, bytes: bytes)
         for batch in [1_000, 10_000] {
-            let log = try openFresh(scratch + "/library-\(batch)")
+            let log = try openFresh(scratch + "/library-\(batch)", views: false)
             let seconds = try measure {
                 for start in stride(from: 0, to: decoded.count, by: batch) {
                     _ = try log.append(Array(decoded[start..<min(start + batch, decoded.count)]))
@@ -66,23 +68,25 @@ struct BenchCommand: ParsableCommand {
             }
             report("library append of decoded events, batches of \(grouped(batch))", seconds, count: decoded.count, bytes: bytes)
         }
-        for batch in [1_000, 10_000] {
-            let log = try openFresh(scratch + "/ingest-\(batch)")
+        for (batch, views) in [(1_000, false), (10_000, false), (10_000, true)] {
+            let log = try openFresh(scratch + "/ingest-\(batch)-\(views)", views: views)
             let descriptor = open(inputFile, O_RDONLY)
             defer { close(descriptor) }
             let ingestor = Ingestor(log: log, options: .init(batchSize: batch, decoder: decoder))
             let seconds = try measure { _ = try ingestor.ingest(from: LineReader(fileDescriptor: descriptor)) }
-            report("library ingest from bytes, batches of \(grouped(batch))", seconds, count: lines.count, bytes: bytes)
+            let name = "library ingest from bytes, batches of \(grouped(batch))" + (views ? " + views" : "")
+            report(name, seconds, count: lines.count, bytes: bytes)
         }
         let cli = try cliAppend(inputFile, db: scratch + "/cli")
-        report("touchlog append FILE (child process)", cli.seconds, count: lines.count, bytes: bytes)
+        report("touchlog append FILE (child process, with views)", cli.seconds, count: lines.count, bytes: bytes)
         print("")
         print("touchlog append peak memory: \(byteSize(cli.peakAnonymousKB * 1024)) anonymous, \(byteSize(cli.peakResidentKB * 1024)) resident including the mapped database file")
-        print("database size after the library append: \(byteSize(try EventLog(path: scratch + "/library-10000").statistics().bytesOnDisk))")
+        let logOnly = try EventLog(path: scratch + "/library-10000", options: .init(readOnly: true), projectors: [])
+        print("database size after the library append (log only): \(byteSize(try logOnly.statistics().bytesOnDisk))")
     }
 
     private func row(_ a: String, _ b: String, _ c: String, _ d: String) -> String {
-        a.padding(toLength: 58, withPad: " ", startingAt: 0) + b.leftPadded(12) + c.leftPadded(8) + d.leftPadded(14)
+        a.padding(toLength: 62, withPad: " ", startingAt: 0) + b.leftPadded(12) + c.leftPadded(8) + d.leftPadded(14)
     }
 
     private func measure(_ body: () throws -> Void) throws -> Double {
@@ -91,8 +95,10 @@ struct BenchCommand: ParsableCommand {
         return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     }
 
-    private func openFresh(_ path: String) throws -> EventLog {
-        try reportingFailures { try EventLog(path: path, options: .init(create: true)) }
+    private func openFresh(_ path: String, views: Bool = true) throws -> EventLog {
+        try reportingFailures {
+            try EventLog(path: path, options: .init(create: true), projectors: views ? StandardProjectors.all : [])
+        }
     }
 
     private func rawAppend(_ records: [[UInt8]], into path: String) throws -> Double {

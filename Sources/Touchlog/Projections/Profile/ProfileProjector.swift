@@ -6,9 +6,19 @@ public struct ProfileProjector: Projector {
     public init() {}
 
     public func apply(_ event: StoredEvent, to view: ViewStore) throws {
-        let key = Array(event.event.subject.utf8)
-        var profile = try view.get(key).map { try CustomerProfile(encoded: $0) } ?? CustomerProfile()
-        profile.apply(event.event, position: event.position)
-        try view.put(key, profile.encoded)
+        try apply([event], to: view)
+    }
+
+    /// Decodes each customer's profile once per batch, folds all their events, encodes it once.
+    public func apply(_ events: [StoredEvent], to view: ViewStore) throws {
+        var profiles: [String: CustomerProfile] = [:]
+        for event in events {
+            let subject = event.event.subject
+            if profiles[subject] == nil {
+                profiles[subject] = try view.get(Array(subject.utf8)).map { try CustomerProfile(encoded: $0) } ?? CustomerProfile()
+            }
+            profiles[subject]!.apply(event.event, position: event.position)
+        }
+        for (subject, profile) in profiles { try view.put(Array(subject.utf8), profile.encoded) }
     }
 }
