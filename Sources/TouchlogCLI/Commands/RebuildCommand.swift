@@ -18,11 +18,18 @@ struct RebuildCommand: ParsableCommand {
     @Argument(help: "Views to rebuild (default: all).")
     var views: [String] = []
 
+    @Option(help: "Events folded per write transaction; appends interleave between transactions.")
+    var chunkSize = 50_000
+
+    func validate() throws {
+        guard chunkSize >= 1 else { throw ValidationError("--chunk-size must be at least 1") }
+    }
+
     func run() throws {
         let log = try global.openLog()
         let progress = ProgressLine()
         try reportingFailures {
-            try log.rebuild(views.isEmpty ? nil : views) { name, reached, head in
+            try log.rebuild(views.isEmpty ? nil : views, chunkSize: chunkSize) { name, reached, head in
                 progress.update("rebuilding \(name): \(grouped(reached)) of \(grouped(head)) events")
             }
         }
