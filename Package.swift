@@ -13,6 +13,7 @@ let package = Package(
     products: [
         .library(name: "Touchlog", targets: ["Touchlog"]),
         .library(name: "LMDB", targets: ["LMDB"]),
+        .library(name: "TouchlogAnalytics", targets: ["TouchlogAnalytics"]),
         .executable(name: "touchlog", targets: ["TouchlogCLI"]),
         .executable(name: "touchlog-sample", targets: ["SampleGenerator"]),
     ],
@@ -26,7 +27,8 @@ let package = Package(
             providers: [.apt(["liblmdb-dev"])]
         ),
         .target(name: "LMDB", dependencies: ["CLMDB"], swiftSettings: sharedSettings),
-        .target(name: "Touchlog", dependencies: ["LMDB"], swiftSettings: sharedSettings),
+        .target(name: "TouchlogAnalytics", exclude: ["README.md"], swiftSettings: sharedSettings),
+        .target(name: "Touchlog", dependencies: ["LMDB", "TouchlogAnalytics"], swiftSettings: sharedSettings),
         .executableTarget(
             name: "TouchlogCLI",
             dependencies: [
@@ -43,6 +45,7 @@ let package = Package(
         ),
         .testTarget(name: "LMDBTests", dependencies: ["LMDB"], swiftSettings: sharedSettings),
         .testTarget(name: "TouchlogTests", dependencies: ["Touchlog"], swiftSettings: sharedSettings),
+        .testTarget(name: "TouchlogAnalyticsTests", dependencies: ["TouchlogAnalytics"], swiftSettings: sharedSettings),
         .testTarget(
             name: "TouchlogCLITests",
             dependencies: ["TouchlogCLI", "Touchlog"],

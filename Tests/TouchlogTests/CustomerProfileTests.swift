@@ -122,6 +122,8 @@ struct CustomerProfileTests {
         #expect(profile.firstPurchase == Self.at("2026-03-01T10:00:00Z"))
         #expect(profile.lastPurchase == Self.at("2026-03-11T09:00:00Z"))
         #expect(profile.purchaseDays == [20513, 20523])
+        #expect(profile.dailySpend.map(\.day) == [20513, 20523])
+        #expect(profile.dailySpend.map(\.spend) == [150, 30.5])
         #expect(profile.purchaseCycleDays == 10)
         #expect(abs(profile.discountShare! - 10 / 190.5) < 1e-12)
         let top = profile.topCategories()
@@ -225,6 +227,60 @@ struct CustomerProfileTests {
         #expect(sameDay.purchaseCycleDays == nil)
     }
 
+    @Test func dailySpendSumsEachUTCDayExactly() {
+        let events = [
+            // Day −2 (1969-12-30), its last microsecond.
+            Self.purchase("a", "1969-12-30T23:59:59.999999Z", amount: 7.25),
+            // Day −1 (1969-12-31): three purchases, from its first to its last microsecond.
+            Self.purchase("b", "1969-12-31T00:00:00Z", amount: 0.1),
+            Self.purchase("c", "1969-12-31T12:00:00Z", amount: 0.2),
+            Self.purchase("d", "1969-12-31T23:59:59.999999Z", amount: 0.3),
+            // Day 0 (1970-01-01): a zero amount, a 12.5 with a discount (the discount is not spend).
+            Self.purchase("e", "1970-01-01T00:00:00Z", amount: 0, discount: 5),
+            Self.purchase("f", "1970-01-01T08:30:00+02:00", amount: 12.5),  // 06:30 UTC
+            // 2026-03-01 (day 20513) in UTC although the local date is 03-02; and the same day in UTC.
+            Self.purchase("g", "2026-03-02T01:00:00+03:00", amount: 19.99),
+            Self.purchase("h", "2026-03-01T23:00:00Z", amount: 0.01),
+            Self.purchase("i", "2026-03-01T00:00:00Z", amount: 1000.005),
+            // Non-purchase events on other days add no day.
+            Self.survey("s", "2026-03-05T00:00:00Z", .nps, 10),
+            Self.event("v", "1970-01-02T00:00:00Z", .visit(Visit(channel: .web, durationSeconds: 60))),
+        ]
+        let profile = Self.fold(events)
+        #expect(profile.dailySpend.map(\.day) == [-2, -1, 0, 20513])
+        // 0.1 + 0.2 + 0.3 is 0.6000000000000001 in floating point; the exact µ-unit sum gives 0.6.
+        #expect(profile.dailySpend.map(\.spend) == [7.25, 0.6, 12.5, 1020.005])
+        #expect(profile.purchaseDays == [-2, -1, 0, 20513])
+        #expect(profile.orders == 9)
+        #expect(profile.spend == 1040.355)
+        #expect(profile.discountTotal == 5)
+
+        // Every arrival order of the one-day purchases, mixed with the rest, gives the same value.
+        let dayMinusOne = Array(events[1...3])
+        for first in 0..<3 {
+            for second in 0..<3 where second != first {
+                let third = 3 - first - second
+                let order = [dayMinusOne[third]] + events.reversed().filter { !dayMinusOne.map(\.id).contains($0.id) }
+                    + [dayMinusOne[first], dayMinusOne[second]]
+                let other = Self.fold(order)
+                #expect(other == profile)
+                #expect(other.encoded == profile.encoded)
+                #expect(other.dailySpend.map(\.spend) == profile.dailySpend.map(\.spend))
+            }
+        }
+
+        // Round trip, and folding more into the decoded profile adds to the existing day.
+        var decoded = try? Self.decode(profile.encoded)
+        #expect(decoded == profile)
+        decoded?.apply(Self.purchase("j", "1969-12-31T06:00:00Z", amount: 0.4), position: 0)
+        #expect(decoded?.dailySpend.map(\.spend) == [7.25, 1, 12.5, 1020.005])
+        #expect(decoded?.purchaseDays == [-2, -1, 0, 20513])
+
+        // The JSON rendering does not list the days.
+        #expect(!profile.jsonText(customer: "c").contains("dailySpend"))
+        #expect(CustomerProfile().dailySpend.isEmpty)
+    }
+
     @Test func topCategoriesKeepFiveByLargestSpendThenName() {
         let spends: [(String, Int, Double)] = [("a", 1, 10), ("b", 2, 5), ("c", 3, 10), ("d", 1, 5), ("e", 5, 1), ("f", 1, 1), ("g", 4, 5)]
         let items = spends.map { LineItem(sku: $0.0, category: $0.0, quantity: $0.1, unitPrice: $0.2) }
@@ -324,6 +380,8 @@ struct CustomerProfileTests {
         let profile = Self.fold(events)
         #expect(profile == Self.fold(events.reversed()))
         #expect(profile.spend > 9e12)
+        #expect(profile.dailySpend.count == 3)
+        #expect(profile.dailySpend.map(\.spend).reduce(0, +) == profile.spend)
         #expect(profile.totalReach == .max)
         #expect(profile.meanSentiment == 0)
         #expect(try Self.decode(profile.encoded) == profile)
@@ -394,6 +452,11 @@ struct CustomerProfileTests {
         }
     }
 
+    /// Bitwise equality of two daily spend lists.
+    static func same(_ a: [(day: Int32, spend: Double)], _ b: [(day: Int32, spend: Double)]) -> Bool {
+        a.count == b.count && zip(a, b).allSatisfy { $0.day == $1.day && $0.spend.bitPattern == $1.spend.bitPattern }
+    }
+
     @Test func foldIsOrderIndependentAndRoundTrips() throws {
         let seed = testSeed()
         var rng = SeededRandom(seed: seed)
@@ -403,15 +466,18 @@ struct CustomerProfileTests {
             let profile = Self.fold(events)
             let bytes = profile.encoded
             let json = profile.jsonText(customer: "cust-r")
+            let daily = profile.dailySpend
             for _ in 0..<5 {
                 let shuffled = Self.fold(events.shuffled(using: &rng))
-                guard shuffled == profile, shuffled.encoded == bytes, shuffled.jsonText(customer: "cust-r") == json else {
+                guard shuffled == profile, shuffled.encoded == bytes, shuffled.jsonText(customer: "cust-r") == json,
+                      Self.same(shuffled.dailySpend, daily)
+                else {
                     Issue.record("\(place): a shuffled fold differs\n  in order: \(json)\n  shuffled: \(shuffled.jsonText(customer: "cust-r"))")
                     return
                 }
             }
             let decoded = try Self.decode(bytes)
-            guard decoded == profile, decoded.jsonText(customer: "cust-r") == json,
+            guard decoded == profile, decoded.jsonText(customer: "cust-r") == json, Self.same(decoded.dailySpend, daily),
                   decoded.textLines(customer: "cust-r") == profile.textLines(customer: "cust-r")
             else {
                 Issue.record("\(place): the decoded profile differs\n  folded:  \(json)\n  decoded: \(decoded.jsonText(customer: "cust-r"))")
@@ -423,7 +489,8 @@ struct CustomerProfileTests {
             }
             var continued = decoded
             for event in more { continued.apply(event, position: 0) }
-            guard continued == Self.fold(more + events) else {
+            let all = Self.fold(more + events)
+            guard continued == all, Self.same(continued.dailySpend, all.dailySpend) else {
                 Issue.record("\(place): folding into a decoded profile differs from one fold")
                 return
             }
@@ -454,6 +521,24 @@ struct CustomerProfileTests {
             let cycle = days.count < 2 ? nil : Double(days.last! - days.first!) / Double(days.count - 1)
             check(profile.purchaseCycleDays == cycle, "purchase cycle")
             check(profile.firstPurchase == purchaseTimes.min() && profile.lastPurchase == purchaseTimes.max(), "first/last purchase")
+
+            // Daily spend: group the purchases by UTC day; exactly, as sums of amounts rounded to
+            // µ-units, and approximately, as plain floating-point sums.
+            var microsByDay: [Int64: Int64] = [:]
+            var doubleByDay: [Int64: Double] = [:]
+            var countByDay: [Int64: Int] = [:]
+            for (purchase, time) in zip(purchases, purchaseTimes) {
+                microsByDay[Self.day(time), default: 0] += Int64((purchase.amount * 1_000_000).rounded())
+                doubleByDay[Self.day(time), default: 0] += purchase.amount
+                countByDay[Self.day(time), default: 0] += 1
+            }
+            let daily = profile.dailySpend
+            check(daily.map { Int64($0.day) } == days, "daily spend days")
+            check(daily.map(\.spend) == days.map { Double(microsByDay[$0]!) / 1e6 }, "daily spend (exact)")
+            check(daily.allSatisfy { abs($0.spend - doubleByDay[Int64($0.day)]!) <= 1e-6 * Double(countByDay[Int64($0.day)]!) },
+                  "daily spend (floating point)")
+            check(profile.purchaseDays == daily.map(\.day), "purchase days vs daily spend days")
+            check(Double(microsByDay.values.reduce(0, +)) / 1e6 == profile.spend, "Σ daily spend vs spend")
 
             // Latest NPS: sort by (time, tie key) and take the last.
             let nps = events.compactMap { event -> (Timestamp, UInt64, Int)? in
@@ -528,7 +613,7 @@ struct CustomerProfileTests {
 
     @Test func everyTruncationThrows() {
         let bytes = Self.richProfile().encoded
-        #expect(bytes.first == 1)
+        #expect(bytes.first == 2)
         var accepted: [Int] = []
         for length in 0..<bytes.count where !Self.isCorruption(Array(bytes.prefix(length))) { accepted.append(length) }
         #expect(accepted.isEmpty)
@@ -555,8 +640,120 @@ struct CustomerProfileTests {
         #expect(Self.isCorruption(bytes + [0]))
         #expect(Self.isCorruption(Self.resealed(bytes + [0])))
         var newer = bytes
-        newer[0] = 2
+        newer[0] = 3
         #expect(Self.isCorruption(Self.resealed(newer)))
+        var older = bytes
+        older[0] = 1
+        #expect(Self.isCorruption(Self.resealed(older)))
+        #expect(Self.isCorruption(Self.resealed(Self.handMade(days: [(20513, 150_000_000)]).withVersion(1))))
+    }
+
+    // MARK: Hand-made stored forms
+
+    /// A test-side writer of the stored form's primitives.
+    struct Bytes {
+        var bytes: [UInt8] = []
+
+        mutating func varint(_ value: UInt128) {
+            var value = value
+            while value >= 0x80 {
+                bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
+                value >>= 7
+            }
+            bytes.append(UInt8(value))
+        }
+
+        mutating func zigzag(_ value: Int128) { varint(UInt128(bitPattern: (value << 1) ^ (value >> 127))) }
+
+        func withVersion(_ version: UInt8) -> [UInt8] {
+            var copy = bytes
+            copy[0] = version
+            return copy
+        }
+    }
+
+    /// A sealed stored form (version 2) of a customer with only purchases: `orders` purchases (the
+    /// number of days unless given), `days` as (day, Σ amount µ), and the purchase time range.
+    static func handMade(
+        orders: Int? = nil, days: [(day: Int64, micros: Int128)], times: (first: Int64, last: Int64)?? = nil,
+        gaps: [UInt64]? = nil
+    ) -> Bytes {
+        let orders = orders ?? days.count
+        let dayMicros: Int128 = 86_400_000_000
+        let times = times ?? days.first.map { (Int64(Int128($0.day) * dayMicros), Int64(Int128(days.last!.day) * dayMicros + 1)) }
+        var w = Bytes()
+        w.bytes = [2, 0, 0, 0, 0]
+        w.varint(times == nil ? 0 : 3)
+        if let times { w.zigzag(Int128(times.first)); w.zigzag(Int128(times.last)) }
+        for type in 1...6 { w.varint(type == 1 ? UInt128(orders) : 0) }
+        w.varint(0)  // channels
+        w.varint(UInt128(orders))
+        w.zigzag(0)  // Σ discount
+        if let times { w.zigzag(Int128(times.first)); w.zigzag(Int128(times.last)) }
+        w.varint(UInt128(days.count))
+        for (index, entry) in days.enumerated() {
+            if index == 0 {
+                w.zigzag(Int128(entry.day))
+            } else {
+                w.varint(UInt128(gaps?[index - 1] ?? UInt64(entry.day - days[index - 1].day)))
+            }
+            w.zigzag(entry.micros)
+        }
+        w.varint(0)  // categories
+        for _ in 0..<5 { w.varint(0) }  // NPS count, Σ CSAT, CSAT count, Σ CES, CES count
+        w.varint(0)  // complaints
+        for _ in 0..<6 { w.varint(0) }  // mentions, Σ sentiment, with sentiment, Σ reach, visits, Σ duration
+        w.varint(0)  // attributes
+        w.bytes = resealed(w.bytes)
+        return w
+    }
+
+    @Test func handMadeStoredFormsDecodeOrThrow() throws {
+        // The documented layout: each day with its Σ amount µ; Σ amount is their sum.
+        let valid = try Self.decode(Self.handMade(orders: 5, days: [(-3, 1_500_000), (0, -250_000), (20513, 150_000_000)]).bytes)
+        #expect(valid.dailySpend.map(\.day) == [-3, 0, 20513])
+        #expect(valid.dailySpend.map(\.spend) == [1.5, -0.25, 150])
+        #expect(valid.purchaseDays == [-3, 0, 20513])
+        #expect(valid.spend == 151.25)
+        #expect(valid.orders == 5)
+        #expect(try Self.decode(valid.encoded) == valid)
+        // The same bytes as folding the equivalent purchases.
+        let folded = Self.fold([
+            Self.purchase("a", "1969-12-29T00:00:00Z", amount: 1.5),
+            Self.purchase("b", "1970-01-01T00:00:00Z", amount: -0.25),
+            Self.purchase("c", "2026-03-01T00:00:00Z", amount: 100),
+            Self.purchase("d", "2026-03-01T00:00:00Z", amount: 50),
+            Self.purchase("e", "2026-03-01T00:00:00.000001Z", amount: 0),
+        ])
+        #expect(Self.handMade(orders: 5, days: [(-3, 1_500_000), (0, -250_000), (20513, 150_000_000)]).bytes == folded.encoded)
+        #expect(try Self.decode(Self.handMade(days: []).bytes) == CustomerProfile())
+
+        // More days than orders.
+        #expect(Self.isCorruption(Self.handMade(orders: 1, days: [(1, 1), (2, 1)]).bytes))
+        // Days not strictly ascending (a zero gap), or beyond the Int32 range.
+        #expect(Self.isCorruption(Self.handMade(days: [(1, 1), (2, 1)], gaps: [0]).bytes))
+        #expect(Self.isCorruption(Self.handMade(days: [(Int64(Int32.max), 1), (Int64(Int32.max) + 1, 1)], times: .some((0, 0))).bytes))
+        #expect(Self.isCorruption(Self.handMade(days: [(Int64(Int32.min) - 1, 1)], times: .some((0, 0))).bytes))
+        // Purchase times that disagree with the first or last day, or are missing, or present without days.
+        #expect(Self.isCorruption(Self.handMade(days: [(1, 1), (5, 1)], times: .some((86_400_000_000, 4 * 86_400_000_000))).bytes))
+        #expect(Self.isCorruption(Self.handMade(days: [(1, 1), (5, 1)], times: .some((0, 5 * 86_400_000_000))).bytes))
+        #expect(Self.isCorruption(Self.handMade(days: [(1, 1)], times: .some(nil)).bytes))
+        #expect(Self.isCorruption(Self.handMade(orders: 1, days: [], times: .some((0, 0))).bytes))
+        // Daily spends whose total leaves the Int128 range.
+        #expect(Self.isCorruption(Self.handMade(days: [(1, .max), (2, 1)]).bytes))
+        #expect(Self.isCorruption(Self.handMade(days: [(1, .min), (2, -1)]).bytes))
+        // … while the extremes themselves are kept exactly.
+        let extreme = try Self.decode(Self.handMade(days: [(1, .max), (2, .min)]).bytes)
+        #expect(extreme.spend == -1e-6)
+        #expect(try Self.decode(extreme.encoded) == extreme)
+        // Version 1 is refused with a message that says why.
+        do {
+            _ = try Self.decode(Self.resealed(Self.handMade(days: [(1, 1)]).withVersion(1)))
+            Issue.record("version 1 was accepted")
+        } catch let error as TouchlogError {
+            #expect(error.code == .corruption)
+            #expect(error.message.contains("format version 1 is no longer read"))
+        }
     }
 
     /// Garbled bodies with a valid checksum: decoding never traps; what it accepts round-trips.
@@ -568,7 +765,7 @@ struct CustomerProfileTests {
         for trial in 0..<4000 {
             var garbled: [UInt8]
             if trial % 4 == 0 {
-                garbled = [1, 0, 0, 0, 0] + (0..<Int.random(in: 0...80, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
+                garbled = [2, 0, 0, 0, 0] + (0..<Int.random(in: 0...80, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
                 if trial % 8 == 0 { for i in 5..<garbled.count where Bool.random(using: &rng) { garbled[i] = UInt8.random(in: 0...3, using: &rng) } }
             } else {
                 garbled = bytes

@@ -1,18 +1,19 @@
 /// The stored form of a `CustomerProfile` (the value under the customer's key in the `profile` view).
 ///
-/// Layout, format version 1: `u32` little-endian; `var` unsigned LEB128; `zz` zigzag LEB128 (64 or
+/// Layout, format version 2: `u32` little-endian; `var` unsigned LEB128; `zz` zigzag LEB128 (64 or
 /// 128 bits); `str` var byte count + UTF-8; maps are written sorted by key bytes, so equal profiles
 /// have equal bytes.
 /// ```
-/// u8   format version (1)
+/// u8   format version (2)
 /// u32  checksum: low 32 bits of XXH64 of every byte after it
 /// var  presence bits: 1 event times, 2 purchase times, 4 latest NPS
 /// [zz first seen, zz last seen]                     µs since the epoch, if bit 1
 /// 6 × var  events per type (EventType raw values 1…6)
 /// var n, n × (str channel, var count)
-/// var orders, zz Σ amount µ, zz Σ discount µ
+/// var orders, zz Σ discount µ                      (Σ amount is the sum of the daily spends)
 /// [zz first purchase, zz last purchase]              if bit 2
-/// var n, [zz first day, (n − 1) × var gap ≥ 1]       distinct purchase days
+/// var n, n × (day, zz Σ amount µ)                    distinct UTC purchase days with their spend:
+///            the first day as zz, each next one as var gap ≥ 1 from the previous
 /// var n, n × (str category, zz Σ quantity × unitPrice µ)
 /// [zz time, u64 tie key, zz score]                  latest NPS, if bit 4
 /// var NPS count, zz Σ CSAT, var CSAT count, zz Σ CES, var CES count
@@ -23,14 +24,19 @@
 ///             [u64 IEEE 754 bits | str])
 /// ```
 /// Decoding checks the version, the checksum, every bound and every invariant (sorted, distinct
-/// keys and days; valid UTF-8; no trailing bytes) and throws `TouchlogError(.corruption, …)`.
+/// keys and days; no more purchase days than orders; purchase times present exactly when there are
+/// purchase days, on the first and last of them; valid UTF-8; no trailing bytes) and throws
+/// `TouchlogError(.corruption, …)`.
+///
+/// Version history: 1 kept the purchase days without their spend and Σ amount on its own; it is
+/// refused (the `profile` view is rebuilt from the log, its projector version having changed too).
 extension CustomerProfile {
     /// The first byte of the stored form.
-    public static let formatVersion: UInt8 = 1
+    public static let formatVersion: UInt8 = 2
 
     private static let headerSize = 5
 
-    /// The stored form (format version 1, see the layout above). Equal profiles encode to equal
+    /// The stored form (format version 2, see the layout above). Equal profiles encode to equal
     /// bytes. Costs O(size of the profile), plus sorting its maps.
     public var encoded: [UInt8] {
         var w = Writer()
@@ -50,14 +56,14 @@ extension CustomerProfile {
         }
 
         w.varint(purchases.orders)
-        w.zigzag(purchases.amount)
         w.zigzag(purchases.discount)
         if let times = purchases.times { w.zigzag(times.first); w.zigzag(times.last) }
         w.varint(UInt64(purchases.days.count))
         var previous: Int32?
-        for day in purchases.days {
-            if let previous { w.varint(UInt64(Int64(day) - Int64(previous))) } else { w.zigzag(Int64(day)) }
-            previous = day
+        for entry in purchases.days {
+            if let previous { w.varint(UInt64(Int64(entry.day) - Int64(previous))) } else { w.zigzag(Int64(entry.day)) }
+            w.zigzag(entry.amount)
+            previous = entry.day
         }
         w.varint(UInt64(purchases.categories.count))
         for (key, spend) in purchases.categories.sorted(by: { $0.key < $1.key }) {
@@ -130,7 +136,12 @@ extension CustomerProfile {
 
     private init(checking bytes: UnsafeRawBufferPointer) throws(Damage) {
         guard bytes.count >= Self.headerSize else { throw Damage("shorter than its header", at: 0) }
-        guard bytes[0] == Self.formatVersion else { throw Damage("unknown format version \(bytes[0])", at: 0) }
+        guard bytes[0] == Self.formatVersion else {
+            if bytes[0] == 1 {
+                throw Damage("format version 1 is no longer read (it lacks the spend per purchase day); rebuild the profile view", at: 0)
+            }
+            throw Damage("unknown format version \(bytes[0]) (this build reads \(Self.formatVersion))", at: 0)
+        }
         let stored = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 1, as: UInt32.self))
         let actual = UInt32(truncatingIfNeeded: XXHash64.hash(UnsafeRawBufferPointer(rebasing: bytes[Self.headerSize...])))
         guard stored == actual else { throw Damage("checksum mismatch", at: 1) }
@@ -148,22 +159,30 @@ extension CustomerProfile {
         }
 
         purchases.orders = try r.varint()
-        purchases.amount = try r.zigzag128()
         purchases.discount = try r.zigzag128()
         if presence & 2 != 0 { purchases.times = try r.timeRange() }
         let dayCount = try r.count()
+        guard UInt64(dayCount) <= purchases.orders else { throw r.damage("\(dayCount) purchase days but \(purchases.orders) orders") }
         if dayCount > 0 {
+            purchases.days.reserveCapacity(dayCount)
             var day = try r.zigzag64()
             guard let first = Int32(exactly: day) else { throw r.damage("purchase day out of range") }
-            purchases.days.append(first)
+            try purchases.addDecoded(DaySpend(day: first, amount: try r.zigzag128()), r)
             for _ in 1..<dayCount {
                 let gap = try r.varint()
                 guard gap >= 1, gap <= UInt64(UInt32.max), let next = Int32(exactly: day + Int64(gap)) else {
                     throw r.damage("purchase days not strictly ascending")
                 }
                 day += Int64(gap)
-                purchases.days.append(next)
+                try purchases.addDecoded(DaySpend(day: next, amount: try r.zigzag128()), r)
             }
+        }
+        if let times = purchases.times {
+            guard let first = purchases.days.first, let last = purchases.days.last,
+                  PurchaseTotals.day(of: times.first) == first.day, PurchaseTotals.day(of: times.last) == last.day
+            else { throw r.damage("purchase times disagree with the purchase days") }
+        } else {
+            guard purchases.days.isEmpty else { throw r.damage("purchase days without purchase times") }
         }
         for _ in 0..<(try r.count()) {
             let key = Key(try r.string())
@@ -214,6 +233,17 @@ extension CustomerProfile {
             guard attributeEntries.updateValue(entry, forKey: key) == nil else { throw r.damage("duplicate attribute") }
         }
         guard r.offset == bytes.count else { throw r.damage("\(bytes.count - r.offset) trailing bytes") }
+    }
+}
+
+extension CustomerProfile.PurchaseTotals {
+    /// Appends a decoded day (after the previous one) and adds its spend to Σ amount, refusing a
+    /// sum beyond the Int128 range (only damaged bytes can hold one).
+    fileprivate mutating func addDecoded(_ entry: CustomerProfile.DaySpend, _ r: CustomerProfile.Reader) throws(CustomerProfile.Damage) {
+        let (sum, overflow) = amount.addingReportingOverflow(entry.amount)
+        guard !overflow else { throw r.damage("total spend out of range") }
+        amount = sum
+        days.append(entry)
     }
 }
 

@@ -141,12 +141,18 @@ extension CustomerProfile {
     /// The event time of the latest purchase.
     public var lastPurchase: Timestamp? { purchases.times.map { Timestamp(microseconds: $0.last) } }
     /// The distinct UTC days with a purchase (days since 1970-01-01), ascending.
-    public var purchaseDays: [Int32] { purchases.days }
+    public var purchaseDays: [Int32] { purchases.days.map(\.day) }
+    /// Spend per distinct UTC purchase day (days since 1970-01-01), ascending by day: the sum of
+    /// the amounts of that day's purchases (kept exactly, in µ-units), in major currency units.
+    /// Frequency, recency, age and monetary value as of any day follow from it.
+    public var dailySpend: [(day: Int32, spend: Double)] {
+        purchases.days.map { ($0.day, Micros.double($0.amount)) }
+    }
     /// Mean days between distinct purchase days: (last day − first day) / (distinct days − 1), or
     /// `nil` with fewer than two distinct days.
     public var purchaseCycleDays: Double? {
         let days = purchases.days
-        guard days.count >= 2, let first = days.first, let last = days.last else { return nil }
+        guard days.count >= 2, let first = days.first?.day, let last = days.last?.day else { return nil }
         return Double(Int64(last) - Int64(first)) / Double(days.count - 1)
     }
     /// Discount / (amount + discount) over all purchases, or `nil` if both are 0.
@@ -246,32 +252,49 @@ extension CustomerProfile {
         static func < (a: Stamp, b: Stamp) -> Bool { (a.time, a.tie) < (b.time, b.tie) }
     }
 
+    /// The purchases of one UTC day.
+    struct DaySpend: Equatable, Sendable {
+        /// Days since 1970-01-01 (floor division of the event time).
+        var day: Int32
+        /// Σ amount of the day's purchases, µ-units.
+        var amount: Int128
+    }
+
     struct PurchaseTotals: Equatable, Sendable {
         var orders: UInt64 = 0
-        /// Σ amount, µ-units.
+        /// Σ amount, µ-units; always the sum of `days`' amounts (not stored, recomputed on decoding).
         var amount: Int128 = 0
         /// Σ discount, µ-units.
         var discount: Int128 = 0
         var times: TimeRange?
-        /// Distinct UTC purchase days, strictly ascending.
-        var days: [Int32] = []
+        /// Per distinct UTC purchase day, Σ amount; strictly ascending by day.
+        var days: [DaySpend] = []
         /// Σ quantity × unitPrice per category, µ-units.
         var categories: [Key: Int128] = [:]
 
+        /// The UTC day (days since 1970-01-01) of an event time in µs.
+        static func day(of time: Int64) -> Int32 {
+            Int32(truncatingIfNeeded: time.floorDivided(by: 86_400_000_000).quotient)
+        }
+
         mutating func add(_ purchase: Purchase, at time: Int64) {
             orders &+= 1
-            amount += Int128(Micros.of(purchase.amount))
+            let micros = Int128(Micros.of(purchase.amount))
+            amount += micros
             discount += Int128(Micros.of(purchase.discount ?? 0))
             times = times.map { $0.including(time) } ?? TimeRange(first: time, last: time)
-            let day = Int32(truncatingIfNeeded: time.floorDivided(by: 86_400_000_000).quotient)
+            let day = Self.day(of: time)
             var low = 0
             var high = days.count
             while low < high {
                 let middle = (low + high) / 2
-                if days[middle] < day { low = middle + 1 } else { high = middle }
+                if days[middle].day < day { low = middle + 1 } else { high = middle }
             }
-            let index = low
-            if index == days.count || days[index] != day { days.insert(day, at: index) }
+            if low < days.count, days[low].day == day {
+                days[low].amount += micros
+            } else {
+                days.insert(DaySpend(day: day, amount: micros), at: low)
+            }
             for item in purchase.items {
                 categories[Key(item.category), default: 0] += Int128(Micros.of(Double(item.quantity) * item.unitPrice))
             }

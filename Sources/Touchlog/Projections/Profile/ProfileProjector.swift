@@ -1,7 +1,7 @@
 /// The `profile` view: one `CustomerProfile` per customer, keyed by subject.
 public struct ProfileProjector: Projector {
     public let name = "profile"
-    public let version: UInt32 = 1
+    public let version: UInt32 = 2
 
     public init() {}
 
