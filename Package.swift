@@ -44,7 +44,9 @@ let package = Package(
             swiftSettings: sharedSettings
         ),
         .testTarget(name: "LMDBTests", dependencies: ["LMDB"], swiftSettings: sharedSettings),
-        .testTarget(name: "TouchlogTests", dependencies: ["Touchlog"], swiftSettings: sharedSettings),
+        .testTarget(
+            name: "TouchlogTests", dependencies: ["Touchlog", "TouchlogAnalytics"], exclude: ["Fixtures"], swiftSettings: sharedSettings
+        ),
         .testTarget(name: "TouchlogAnalyticsTests", dependencies: ["TouchlogAnalytics"], swiftSettings: sharedSettings),
         .testTarget(
             name: "TouchlogCLITests",

@@ -74,12 +74,35 @@ public struct Ingestor {
     ///   running summary; use it for acknowledgements, rejects files and progress.
     /// - Throws: `TouchlogError` for storage failures (the failing batch is not stored, earlier ones
     ///   are), `LineReader.ReadError` for input failures.
+    ///
+    /// - Parameter transform: for inputs that are not CloudEvents (importers): turns each line into
+    ///   the JSON of one event, `nil` to skip the line, or throws the reason it is rejected.
     public func ingest(
-        from reader: LineReader, onBatch: (Batch, Summary) throws -> Void = { _, _ in }
+        from reader: LineReader,
+        onBatch: (Batch, Summary) throws -> Void = { _, _ in },
+        transform: ((UnsafeRawBufferPointer) throws(ValidationFailure) -> [UInt8]?)? = nil
     ) throws -> Summary {
         var state = State(ingestor: self)
         state.summary.head = try log.head()
-        if try reader.peekFirstSignificantByte() == UInt8(ascii: "[") {
+        if let transform {
+            try reader.forEachLine { number, line in
+                switch line {
+                case .bytes(let bytes):
+                    do {
+                        guard let event = try transform(bytes) else { return }
+                        try event.withUnsafeBytes { try state.add($0, number: number, label: "line", onBatch) }
+                    } catch let failure as ValidationFailure {
+                        try state.reject(failure, input: Array(bytes), number: number, label: "line", onBatch)
+                    }
+                case .tooLong(let count):
+                    try state.reject(
+                        ValidationFailure(path: "", rule: "line is \(count) bytes, over the limit"),
+                        input: [], number: number, label: "line", onBatch
+                    )
+                }
+                state.summary.bytesRead = reader.bytesRead
+            }
+        } else if try reader.peekFirstSignificantByte() == UInt8(ascii: "[") {
             let bytes = try reader.readRemaining(limit: options.maxArrayBytes)
             try bytes.withUnsafeBytes { raw in
                 let ranges: [Range<Int>]

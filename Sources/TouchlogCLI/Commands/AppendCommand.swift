@@ -21,6 +21,15 @@ struct AppendCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("NDJSON or JSON-array file; - or nothing reads standard input.", valueName: "file"))
     var file: String = "-"
 
+    @OptionGroup var ingest: IngestOptions
+
+    func run() throws {
+        try ingest.run(file: file, into: try global.openLog())
+    }
+}
+
+/// Options and reporting shared by every command that ingests a file (`append`, `import …`).
+struct IngestOptions: ParsableArguments {
     @Flag(help: "Store the valid events even when others are rejected.")
     var partial = false
 
@@ -41,8 +50,12 @@ struct AppendCommand: ParsableCommand {
         guard maxFutureSkew >= 0 else { throw ValidationError("--max-future-skew must not be negative") }
     }
 
-    func run() throws {
-        let log = try global.openLog()
+    /// Ingests `file` (- for standard input), reporting batches, rejections and a summary; exits 1
+    /// if anything was rejected.
+    func run(
+        file: String, into log: EventLog,
+        transform: ((UnsafeRawBufferPointer) throws(ValidationFailure) -> [UInt8]?)? = nil
+    ) throws {
         let descriptor = file == "-" ? STDIN_FILENO : open(file, O_RDONLY)
         guard descriptor >= 0 else { fail("cannot open \(file): \(String(cString: strerror(errno)))", status: 1) }
         defer { if descriptor != STDIN_FILENO { close(descriptor) } }
@@ -60,7 +73,7 @@ struct AppendCommand: ParsableCommand {
             batchSize: batchSize, partial: partial, decoder: EventDecoder(maxFutureSkew: maxFutureSkew)
         ))
         let summary = try reportingFailures {
-            try ingestor.ingest(from: reader) { batch, summary in
+            try ingestor.ingest(from: reader, onBatch: { batch, summary in
                 for rejected in batch.rejected {
                     if json {
                         print(rejectionJSON(rejected.rejection))
@@ -83,7 +96,7 @@ struct AppendCommand: ParsableCommand {
                     fflush(nil)
                 }
                 progress.update(progressText(summary, totalBytes: totalBytes, elapsed: progress.elapsed))
-            }
+            }, transform: transform)
         }
         progress.finish()
         try rejectsFile?.close()
