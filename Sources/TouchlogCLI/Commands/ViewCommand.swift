@@ -9,12 +9,13 @@ struct ViewCommand: ParsableCommand {
         Views: profile (attributes, activity, orders and spend, satisfaction, complaints);
         loyalty (frequency, recency, T and monetary as the CLV literature defines them, RFM scores
         against the whole customer base and the segment, repeat buyer, NPS class, tenure,
-        historical value), evaluated as of --as-of (default now).
+        historical value), evaluated as of --as-of (default now); churn (flags with reason codes
+        and evidence, and a risk score, as of --as-of, thresholds from --config).
         """
     )
 
     enum Kind: String, ExpressibleByArgument, CaseIterable {
-        case profile, loyalty
+        case profile, loyalty, churn
     }
 
     @OptionGroup var global: GlobalOptions
@@ -28,14 +29,7 @@ struct ViewCommand: ParsableCommand {
     @Flag(help: "Print a JSON object.")
     var json = false
 
-    @Option(help: ArgumentHelp("Evaluate values that depend on now at this time (YYYY-MM-DD or RFC 3339).", valueName: "time"))
-    var asOf: String?
-
-    func validate() throws {
-        if let asOf, Timestamp(dateOrDateTime: asOf) == nil {
-            throw ValidationError("--as-of must be a date (1997-09-30) or an RFC 3339 time, not \(asOf)")
-        }
-    }
+    @OptionGroup var evaluation: EvaluationOptions
 
     func run() throws {
         let log = try global.openLog(readOnly: true)
@@ -50,11 +44,16 @@ struct ViewCommand: ParsableCommand {
                 profile.textLines(customer: customer).forEach { print($0) }
             }
         case .loyalty:
-            let time = asOf.flatMap(Timestamp.init(dateOrDateTime:)) ?? .now
-            guard let loyalty = try reportingFailures({ try log.loyalty(of: customer, asOf: time) }) else {
+            guard let loyalty = try reportingFailures({ try log.loyalty(of: customer, asOf: evaluation.time) }) else {
                 fail("no events for customer \(customer)", status: 1)
             }
             if json { print(loyalty.jsonText()) } else { loyalty.textLines().forEach { print($0) } }
+        case .churn:
+            let thresholds = try evaluation.thresholds()
+            guard let churn = try reportingFailures({ try log.churn(of: customer, asOf: evaluation.time, thresholds: thresholds) }) else {
+                fail("no events for customer \(customer)", status: 1)
+            }
+            if json { print(churn.jsonText()) } else { churn.textLines().forEach { print($0) } }
         }
     }
 }

@@ -202,6 +202,15 @@ extension CustomerProfile {
         return count == 0 ? nil : Double(total) / Double(count) / 3_600_000_000
     }
 
+    /// The complaints open at `time`: opened by then and not resolved by then, as their opening times.
+    public func complaintsOpen(at time: Timestamp) -> [Timestamp] {
+        complaints.values.compactMap { times in
+            guard let opened = times.opened, opened <= time.microseconds else { return nil }
+            if let resolved = times.resolved, resolved <= time.microseconds { return nil }
+            return Timestamp(microseconds: opened)
+        }.sorted()
+    }
+
     /// The number of social mentions.
     public var mentionCount: Int { Int(clamping: mentions.count) }
     /// The mean sentiment of the mentions that carry one, or `nil` if none does.

@@ -1,0 +1,79 @@
+import LMDB
+import TouchlogAnalytics
+
+/// A customer's churn flags as of a time, with reason codes, evidence and a risk score.
+public struct CustomerChurn: Sendable {
+    public let customer: String
+    public let asOf: Timestamp
+    public let flags: [ChurnFlag]
+    /// The sum of the raised flags' weights, capped at 1.
+    public let risk: Double
+
+    /// The view as a JSON object.
+    public func jsonText() -> String {
+        let flagsJSON = flags.map {
+            "{\"reason\":\(JSONValue.string($0.reason.rawValue).serialized()),\"evidence\":\(JSONValue.string($0.evidence).serialized())}"
+        }
+        return "{\"customer\":\(JSONValue.string(customer).serialized()),\"asOf\":\"\(asOf.rfc3339)\","
+            + "\"risk\":\(JSONValue.number((risk * 1000).rounded() / 1000).serialized()),\"flags\":[\(flagsJSON.joined(separator: ","))]}"
+    }
+
+    /// The view as lines for a terminal.
+    public func textLines() -> [String] {
+        var lines = ["customer   \(customer)", "as of      \(asOf.rfc3339)", "risk       \((risk * 1000).rounded() / 1000)"]
+        if flags.isEmpty { lines.append("flags      none") }
+        for flag in flags { lines.append("flag       \(flag.reason.rawValue): \(flag.evidence)") }
+        return lines
+    }
+}
+
+extension EventLog {
+    /// The churn flags of a customer as of `asOf`, from the profile view: purchases, complaints
+    /// and the latest NPS answer up to that time; mention sentiment over the whole history.
+    ///
+    /// - Returns: `nil` if the customer has no events.
+    public func churn(
+        of subject: String, asOf: Timestamp = .now, thresholds: ChurnThresholds = ChurnThresholds()
+    ) throws(TouchlogError) -> CustomerChurn? {
+        try withView("profile") { txn, database in
+            guard let bytes = try txn.get(database, key: Array(subject.utf8)) else { return nil }
+            return Self.churn(of: subject, try CustomerProfile(encoded: bytes), asOf: asOf, thresholds: thresholds)
+        }
+    }
+
+    /// Every customer with at least one flag as of `asOf` (optionally one given flag, a minimum risk),
+    /// riskiest first, at most `limit`. Evaluates every profile in one snapshot.
+    public func churnList(
+        asOf: Timestamp = .now, thresholds: ChurnThresholds = ChurnThresholds(), flag: ChurnFlag.Reason? = nil,
+        minimumRisk: Double = 0, limit: Int = 100
+    ) throws(TouchlogError) -> [CustomerChurn] {
+        try withView("profile") { txn, database in
+            var flagged: [CustomerChurn] = []
+            try txn.withCursor(database) { cursor in
+                var entry = try cursor.first()
+                while let current = entry {
+                    entry = try cursor.next()
+                    let subject = String(decoding: current.key, as: UTF8.self)
+                    let churn = Self.churn(of: subject, try CustomerProfile(encoded: current.value), asOf: asOf, thresholds: thresholds)
+                    guard !churn.flags.isEmpty, churn.risk >= minimumRisk else { continue }
+                    if let flag, !churn.flags.contains(where: { $0.reason == flag }) { continue }
+                    flagged.append(churn)
+                }
+            }
+            flagged.sort { $0.risk != $1.risk ? $0.risk > $1.risk : $0.customer < $1.customer }
+            return Array(flagged.prefix(limit))
+        }
+    }
+
+    static func churn(of subject: String, _ profile: CustomerProfile, asOf: Timestamp, thresholds: ChurnThresholds) -> CustomerChurn {
+        let day = Timestamp.day(of: asOf)
+        let spend = profile.dailySpend.filter { Int($0.day) <= day }
+        let nps = profile.latestNPS.flatMap { $0.time <= asOf ? (score: $0.score, day: Timestamp.day(of: $0.time)) : nil }
+        let inputs = ChurnInputs(
+            purchaseDays: spend.map { Int($0.day) }, purchaseSpend: spend.map(\.spend), latestNPS: nps,
+            openComplaintDays: profile.complaintsOpen(at: asOf).map(Timestamp.day(of:)), meanSentiment: profile.meanSentiment
+        )
+        let (flags, risk) = ChurnRules.evaluate(inputs, asOfDay: day, thresholds: thresholds)
+        return CustomerChurn(customer: subject, asOf: asOf, flags: flags, risk: risk)
+    }
+}
