@@ -7,9 +7,9 @@ struct TouchlogCommand: ParsableCommand {
         commandName: "touchlog",
         abstract: "An event-sourced log of customer touches in LMDB.",
         discussion: """
-        Every command works on the database at --db (default ./touchlog.db, or $TOUCHLOG_DB).
-        Exit status: 0 on success; 1 when input was rejected or a check failed; 2 when the
-        database is missing or incompatible; 3 on a storage, corruption or I/O failure;
+        Every command works on the database at --db (default ./touchlog.db, or $TOUCHLOG_DB). \
+        Exit status: 0 on success; 1 when input was rejected or a check failed; 2 when the \
+        database is missing or incompatible; 3 on a storage, corruption or I/O failure; \
         64 on a usage error. Errors are one line on stderr.
         """,
         version: "0.1.0",

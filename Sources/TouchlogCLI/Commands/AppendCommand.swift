@@ -7,11 +7,11 @@ struct AppendCommand: ParsableCommand {
         commandName: "append",
         abstract: "Append CloudEvents from NDJSON (one event per line) or a JSON array batch.",
         discussion: """
-        Events are appended in batches (--batch-size), each in one durable transaction. By default a
-        batch is all-or-nothing: if any event in it is rejected, nothing of that batch is stored and
-        nothing after it either; the rest of the input is still checked so that every bad line is
-        reported. Fix the input and run the same command again: events already stored are
-        acknowledged as duplicates, never stored twice. With --partial, valid events are stored and
+        Events are appended in batches (--batch-size), each in one durable transaction. By default a \
+        batch is all-or-nothing: if any event in it is rejected, nothing of that batch is stored and \
+        nothing after it either; the rest of the input is still checked so that every bad line is \
+        reported. Fix the input and run the same command again: events already stored are \
+        acknowledged as duplicates, never stored twice. With --partial, valid events are stored and \
         the rejected ones reported. The exit status is 1 whenever something was rejected.
         """
     )

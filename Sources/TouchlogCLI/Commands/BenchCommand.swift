@@ -8,14 +8,15 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure ingest on this machine: raw LMDB, the library and `touchlog append`, side by side.",
         discussion: """
-        Uses the first --events lines of --input (generated with touchlog-sample when omitted), in
+        Uses the first --events lines of --input (generated with touchlog-sample when omitted), in \
         fresh databases under --dir. Every figure comes from the same events in the same run:
         - raw LMDB: MDB_APPEND of the already-encoded records, durable batches of 10,000 (the ceiling);
         - library append: EventLog.append of decoded events (dedup, indexes, records, durable commits);
-        - library ingest: bytes in, decode + validate + append, batches of 1,000 and 10,000;
-          these measure the log alone; the last library line adds the inline views;
-        - touchlog append: the CLI as a child process reading the NDJSON file (log and inline
-          views), with its peak memory.
+        - library ingest: bytes in, decode + validate + append, batches of 1,000 and 10,000 (the log \
+        alone), then with the inline views;
+        - touchlog append: the CLI as a child process reading the NDJSON file (log and views), with \
+        its peak memory.
+
         Prints figures; never fails on time.
         """
     )

@@ -14,7 +14,7 @@ struct CDNOWImport: ParsableCommand {
         commandName: "cdnow",
         abstract: "Import a CDNOW purchase log (master or sample layout) as touch.purchase events.",
         discussion: """
-        One event per line: subject cdnow-<customer_id>, time the purchase date at 00:00 UTC,
+        One event per line: subject cdnow-<customer_id>, time the purchase date at 00:00 UTC, \
         amount in USD, one line item of number_of_cds CDs. Ids are cdnow-<customer>-<date>-<n>.
         """
     )

@@ -7,8 +7,8 @@ struct RebuildCommand: ParsableCommand {
         commandName: "rebuild",
         abstract: "Rebuild views from the log while appends and readers go on.",
         discussion: """
-        Each view is rebuilt from position 1 into a spare copy and swapped in at the end in one
-        transaction; readers see the old view until then. Interrupting is harmless: the next
+        Each view is rebuilt from position 1 into a spare copy and swapped in at the end in one \
+        transaction; readers see the old view until then. Interrupting is harmless: the next \
         rebuild resumes where this one stopped.
         """
     )

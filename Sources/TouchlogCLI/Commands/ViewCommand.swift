@@ -6,10 +6,10 @@ struct ViewCommand: ParsableCommand {
         commandName: "view",
         abstract: "Show one customer's view.",
         discussion: """
-        Views: profile (attributes, activity, orders and spend, satisfaction, complaints);
-        loyalty (frequency, recency, T and monetary as the CLV literature defines them, RFM scores
-        against the whole customer base and the segment, repeat buyer, NPS class, tenure,
-        historical value), evaluated as of --as-of (default now); churn (flags with reason codes
+        Views: profile (attributes, activity, orders and spend, satisfaction, complaints); \
+        loyalty (frequency, recency, T and monetary as the CLV literature defines them, RFM scores \
+        against the whole customer base and the segment, repeat buyer, NPS class, tenure, \
+        historical value), evaluated as of --as-of (default now); churn (flags with reason codes \
         and evidence, and a risk score, as of --as-of, thresholds from --config).
         """
     )
