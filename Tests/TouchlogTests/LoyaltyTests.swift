@@ -43,6 +43,13 @@ struct LoyaltyTests {
             #expect(c1Early.frequency == 0 && c1Early.age == 4 && c1Early.totalSpend == 15)
             #expect(try log.loyalty(of: "c2", asOf: early)?.summary == nil)
             #expect(c1.jsonText().contains(#""frequency":2,"recency":30,"T":40,"monetary":25"#))
+
+            // The whole population in one pass agrees with the one-customer reads.
+            let all = try log.loyaltyOfAll(asOf: asOf)
+            #expect(all.map(\.customer) == ["c1", "c2", "c3"])
+            for loyalty in all {
+                #expect(loyalty.jsonText() == (try log.loyalty(of: loyalty.customer, asOf: asOf))?.jsonText())
+            }
         }
     }
 }

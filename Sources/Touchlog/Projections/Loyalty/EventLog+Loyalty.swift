@@ -52,3 +52,38 @@ extension EventLog {
         return RFMScorer(recencyDays: recency, frequency: frequency, monetary: monetary)
     }
 }
+
+extension EventLog {
+    /// The loyalty of every customer as of `asOf`, in one snapshot and one pass over the profiles
+    /// (plus one for the RFM population), ordered by customer id.
+    public func loyaltyOfAll(asOf: Timestamp = .now) throws(TouchlogError) -> [CustomerLoyalty] {
+        let asOfDay = Timestamp.day(of: asOf)
+        return try withView("profile") { txn, database in
+            var entries: [(String, CustomerProfile, PurchaseSummary?)] = []
+            try txn.withCursor(database) { cursor in
+                var entry = try cursor.first()
+                while let current = entry {
+                    entry = try cursor.next()
+                    let profile = try CustomerProfile(encoded: current.value)
+                    entries.append((String(decoding: current.key, as: UTF8.self), profile, Self.summary(of: profile, asOfDay: asOfDay)))
+                }
+            }
+            let buyers = entries.compactMap(\.2)
+            let scorer = RFMScorer(
+                recencyDays: buyers.map { Double(asOfDay - $0.lastDay) }, frequency: buyers.map { Double($0.frequency) },
+                monetary: buyers.map(\.monetary)
+            )
+            return entries.map { customer, profile, summary in
+                let latestNPS = profile.latestNPS?.score
+                return CustomerLoyalty(
+                    customer: customer, asOf: asOf, summary: summary,
+                    rfm: summary.map {
+                        scorer.score(recencyDays: Double(asOfDay - $0.lastDay), frequency: Double($0.frequency), monetary: $0.monetary)
+                    },
+                    npsClass: latestNPS.map(NPSClass.init(score:)), latestNPS: latestNPS,
+                    tenureDays: profile.firstSeen.map { max(0, asOfDay - Timestamp.day(of: $0)) }
+                )
+            }
+        }
+    }
+}
