@@ -69,8 +69,9 @@ package enum RecordCodec {
         }
     }
 
-    /// Decodes a whole record stored at `position`.
-    static func decode(_ bytes: UnsafeRawBufferPointer, position: UInt64) throws(RecordDamage) -> StoredEvent {
+    /// Decodes a whole record stored at `position`; without `includingJSON` the event's `json` is
+    /// left empty, which is what projections need (they fold typed fields only).
+    static func decode(_ bytes: UnsafeRawBufferPointer, position: UInt64, includingJSON: Bool = true) throws(RecordDamage) -> StoredEvent {
         let header = try header(of: bytes)
         var reader = ByteReader(bytes, offset: headerSize)
         do {
@@ -79,7 +80,8 @@ package enum RecordCodec {
             let id = try reader.readString()
             var payloadReader = ByteReader(try reader.readBlock())
             let payload = try PayloadCodec.decode(header.type, from: &payloadReader)
-            let json = Array(try reader.readBlock())
+            let jsonBytes = try reader.readBlock()
+            let json = includingJSON ? Array(jsonBytes) : []
             guard reader.isAtEnd, payloadReader.isAtEnd else { throw RecordDamage(reason: "trailing bytes in record") }
             let event = TouchEvent(id: id, source: source, subject: subject, time: header.time, payload: payload)
             return StoredEvent(

@@ -134,9 +134,9 @@ extension EventLog {
         return result
     }
 
-    func decodeRecord(_ bytes: UnsafeRawBufferPointer, position: UInt64) throws(TouchlogError) -> StoredEvent {
+    func decodeRecord(_ bytes: UnsafeRawBufferPointer, position: UInt64, includingJSON: Bool = true) throws(TouchlogError) -> StoredEvent {
         do {
-            return try RecordCodec.decode(bytes, position: position)
+            return try RecordCodec.decode(bytes, position: position, includingJSON: includingJSON)
         } catch {
             throw TouchlogError(.corruption, "the event at position \(position) is damaged (\(error.reason)); run `touchlog verify`")
         }

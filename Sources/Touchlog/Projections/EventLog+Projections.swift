@@ -28,7 +28,7 @@ extension EventLog {
         for input in inputs {
             guard case .success(let decoded) = input else { outcomeIndex += 1; continue }
             if case .stored(let position) = outcomes[outcomeIndex] {
-                stored.append(StoredEvent(position: position, recordedAt: recordedAt, event: decoded.event, json: decoded.json))
+                stored.append(StoredEvent(position: position, recordedAt: recordedAt, event: decoded.event, json: []))
             }
             outcomeIndex += 1
         }
@@ -65,7 +65,7 @@ extension EventLog {
     ///   - progress: called after each chunk with the view's name, the position reached and the head.
     /// - Throws: `TouchlogError.Code.notFound` for an unknown view name.
     public func rebuild(
-        _ names: [String]? = nil, chunkSize: Int = 50_000, progress: ((String, UInt64, UInt64) -> Void)? = nil
+        _ names: [String]? = nil, chunkSize: Int = 200_000, progress: ((String, UInt64, UInt64) -> Void)? = nil
     ) throws(TouchlogError) {
         let selected = try (names ?? viewNames).map { (name) throws(TouchlogError) -> View in
             guard let view = views.first(where: { $0.projector.name == name }) else {
@@ -106,7 +106,7 @@ extension EventLog {
                     try txn.withCursor(events) { cursor in
                         var entry = try PositionKey.of(checkpoint.rebuildPosition + 1).withUnsafeBytes { try cursor.seek(atOrAfter: $0) }
                         while let current = entry, let position = PositionKey.decode(current.key), position <= target {
-                            chunk.append(try decodeRecord(current.value, position: position))
+                            chunk.append(try decodeRecord(current.value, position: position, includingJSON: false))
                             entry = try cursor.next()
                         }
                     }

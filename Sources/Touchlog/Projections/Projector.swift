@@ -6,6 +6,8 @@ import LMDB
 /// through the `ViewStore` it is handed, inside the write transaction that appends the events (or
 /// that rebuilds the view). Folds must not depend on arrival order where the view speaks of event
 /// time: appending the same events in any order, or rebuilding, must give the same view.
+/// Events reach projectors with their typed fields only (`json` is empty): a rebuild never parses
+/// or copies JSON.
 public protocol Projector: Sendable {
     /// A stable name; also the name `touchlog view` and `touchlog rebuild` use.
     var name: String { get }

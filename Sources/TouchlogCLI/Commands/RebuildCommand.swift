@@ -19,7 +19,7 @@ struct RebuildCommand: ParsableCommand {
     var views: [String] = []
 
     @Option(help: "Events folded per write transaction; appends interleave between transactions.")
-    var chunkSize = 50_000
+    var chunkSize = 200_000
 
     func validate() throws {
         guard chunkSize >= 1 else { throw ValidationError("--chunk-size must be at least 1") }
