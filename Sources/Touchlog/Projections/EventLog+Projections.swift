@@ -57,8 +57,10 @@ extension EventLog {
 
     /// Rebuilds views from position 1 into their spare slot while appends and readers go on, then
     /// makes the new view live in one transaction (readers see the old view until then, the new
-    /// one after). Work is done in transactions of `chunkSize` events; an interrupted rebuild
-    /// resumes where it stopped.
+    /// one after). Projectors with an in-memory folder (`makeRebuildFolder`) read the log in
+    /// short read transactions of `chunkSize` events and write the view once; interrupted, they
+    /// start again. Others fold `chunkSize` events per write transaction and resume where they
+    /// stopped.
     ///
     /// - Parameters:
     ///   - names: the views to rebuild; all when `nil`.
@@ -74,12 +76,75 @@ extension EventLog {
             return view
         }
         for view in selected {
+            if var folder = view.projector.makeRebuildFolder() {
+                try rebuildInMemory(view, folder: &folder, chunkSize: chunkSize, progress: progress)
+                continue
+            }
             var finished = false
             while !finished {
                 let (reached, head, done) = try rebuildStep(view, chunkSize: chunkSize)
                 progress?(view.projector.name, reached, head)
                 finished = done
             }
+        }
+    }
+
+    /// A rebuild through an in-memory folder: reads the log up to the head in chunks of short read
+    /// transactions (appends go on), then in one write transaction writes the folded view into the
+    /// spare slot, folds what was appended meanwhile, and swaps. Interrupted, it leaves the live
+    /// view as it was and simply starts again next time.
+    private func rebuildInMemory(
+        _ view: View, folder: inout any ViewFolder, chunkSize: Int, progress: ((String, UInt64, UInt64) -> Void)?
+    ) throws(TouchlogError) {
+        var reached: UInt64 = 0
+        while true {
+            let (head, next) = try withSnapshot("rebuilding the \(view.projector.name) view") { txn in
+                let head = try readMetadata(txn).head
+                let target = min(head, reached + UInt64(chunkSize))
+                try txn.withCursor(events) { cursor in
+                    var entry = try PositionKey.of(reached + 1).withUnsafeBytes { try cursor.seek(atOrAfter: $0) }
+                    while let current = entry, let position = PositionKey.decode(current.key), position <= target {
+                        try folder.fold(try decodeRecord(current.value, position: position, includingJSON: false))
+                        entry = try cursor.next()
+                    }
+                }
+                return (head, target)
+            }
+            reached = next
+            releaseMappedPages()  // a rebuild reads the whole file; keep it out of the resident set
+            progress?(view.projector.name, reached, head)
+            if reached == head { break }
+        }
+        let folded = folder
+        let foldedThrough = reached
+        do {
+            try environment.write { txn in
+                let head = try readMetadata(txn).head
+                var checkpoint = try checkpoint(of: view, in: txn) ?? ViewCheckpoint()
+                let spareSlot = 1 - checkpoint.liveSlot
+                let store = ViewStore(txn: txn, database: view.slots[Int(spareSlot)])
+                try txn.removeAll(view.slots[Int(spareSlot)])
+                try folded.write(to: store)
+                if head > foldedThrough {
+                    var rest: [StoredEvent] = []
+                    try txn.withCursor(events) { cursor in
+                        var entry = try PositionKey.of(foldedThrough + 1).withUnsafeBytes { try cursor.seek(atOrAfter: $0) }
+                        while let current = entry, let position = PositionKey.decode(current.key), position <= head {
+                            rest.append(try decodeRecord(current.value, position: position, includingJSON: false))
+                            entry = try cursor.next()
+                        }
+                    }
+                    try view.projector.apply(rest, to: store)
+                }
+                try txn.removeAll(view.slots[Int(checkpoint.liveSlot)])
+                checkpoint = ViewCheckpoint()
+                checkpoint.liveSlot = spareSlot
+                checkpoint.version = view.projector.version
+                checkpoint.position = head
+                try save(checkpoint, of: view, in: txn)
+            }
+        } catch {
+            throw TouchlogError.storage(error, while: "rebuilding the \(view.projector.name) view")
         }
     }
 

@@ -19,12 +19,27 @@ public protocol Projector: Sendable {
     /// Folds a batch of stored events, in position order. The default folds them one by one;
     /// projectors whose entries are costly to decode can group them.
     func apply(_ events: [StoredEvent], to view: ViewStore) throws
+
+    /// An in-memory fold for rebuilds, or `nil` (the default) to rebuild through `apply` in
+    /// chunks. A folder sees every event once and writes each view entry once, which is much
+    /// faster when entries are costly to decode and encode; its state must fit in memory.
+    func makeRebuildFolder() -> (any ViewFolder)?
+}
+
+/// Accumulates a whole view in memory during a rebuild, then writes it.
+public protocol ViewFolder {
+    /// Folds one event (in position order).
+    mutating func fold(_ event: StoredEvent) throws
+    /// Writes every entry into the empty view.
+    func write(to view: ViewStore) throws
 }
 
 extension Projector {
     public func apply(_ events: [StoredEvent], to view: ViewStore) throws {
         for event in events { try apply(event, to: view) }
     }
+
+    public func makeRebuildFolder() -> (any ViewFolder)? { nil }
 }
 
 /// One view's key/value storage, valid only during the call that receives it.

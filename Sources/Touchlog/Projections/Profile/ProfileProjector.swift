@@ -21,4 +21,19 @@ public struct ProfileProjector: Projector {
         }
         for (subject, profile) in profiles { try view.put(Array(subject.utf8), profile.encoded) }
     }
+
+    public func makeRebuildFolder() -> (any ViewFolder)? { ProfileFolder() }
+}
+
+/// Every customer's profile in memory, written once at the end of a rebuild.
+struct ProfileFolder: ViewFolder {
+    var profiles: [String: CustomerProfile] = [:]
+
+    mutating func fold(_ event: StoredEvent) throws {
+        profiles[event.event.subject, default: CustomerProfile()].apply(event.event, position: event.position)
+    }
+
+    func write(to view: ViewStore) throws {
+        for (subject, profile) in profiles { try view.put(Array(subject.utf8), profile.encoded) }
+    }
 }
