@@ -101,13 +101,7 @@ extension EventLog {
             let (head, next) = try withSnapshot("rebuilding the \(view.projector.name) view") { txn in
                 let head = try readMetadata(txn).head
                 let target = min(head, reached + UInt64(chunkSize))
-                try txn.withCursor(events) { cursor in
-                    var entry = try PositionKey.of(reached + 1).withUnsafeBytes { try cursor.seek(atOrAfter: $0) }
-                    while let current = entry, let position = PositionKey.decode(current.key), position <= target {
-                        try folder.fold(try decodeRecord(current.value, position: position, includingJSON: false))
-                        entry = try cursor.next()
-                    }
-                }
+                try forEachEventForProjection(txn, after: reached, through: target) { try folder.fold($0) }
                 return (head, target)
             }
             reached = next
@@ -120,28 +114,15 @@ extension EventLog {
         do {
             try environment.write { txn in
                 let head = try readMetadata(txn).head
-                var checkpoint = try checkpoint(of: view, in: txn) ?? ViewCheckpoint()
+                let checkpoint = try checkpoint(of: view, in: txn) ?? ViewCheckpoint()
                 let spareSlot = 1 - checkpoint.liveSlot
                 let store = ViewStore(txn: txn, database: view.slots[Int(spareSlot)])
                 try txn.removeAll(view.slots[Int(spareSlot)])
                 try folded.write(to: store)
-                if head > foldedThrough {
-                    var rest: [StoredEvent] = []
-                    try txn.withCursor(events) { cursor in
-                        var entry = try PositionKey.of(foldedThrough + 1).withUnsafeBytes { try cursor.seek(atOrAfter: $0) }
-                        while let current = entry, let position = PositionKey.decode(current.key), position <= head {
-                            rest.append(try decodeRecord(current.value, position: position, includingJSON: false))
-                            entry = try cursor.next()
-                        }
-                    }
-                    try view.projector.apply(rest, to: store)
-                }
-                try txn.removeAll(view.slots[Int(checkpoint.liveSlot)])
-                checkpoint = ViewCheckpoint()
-                checkpoint.liveSlot = spareSlot
-                checkpoint.version = view.projector.version
-                checkpoint.position = head
-                try save(checkpoint, of: view, in: txn)
+                var rest: [StoredEvent] = []
+                try forEachEventForProjection(txn, after: foldedThrough, through: head) { rest.append($0) }
+                try view.projector.apply(rest, to: store)
+                try swapIn(view, slot: spareSlot, replacing: checkpoint.liveSlot, head: head, in: txn)
             }
         } catch {
             throw TouchlogError.storage(error, while: "rebuilding the \(view.projector.name) view")
@@ -165,33 +146,46 @@ extension EventLog {
                 }
                 let target = min(head, checkpoint.rebuildPosition + UInt64(chunkSize))
                 let store = ViewStore(txn: txn, database: spare)
-                if target > checkpoint.rebuildPosition {
-                    var chunk: [StoredEvent] = []
-                    chunk.reserveCapacity(Int(target - checkpoint.rebuildPosition))
-                    try txn.withCursor(events) { cursor in
-                        var entry = try PositionKey.of(checkpoint.rebuildPosition + 1).withUnsafeBytes { try cursor.seek(atOrAfter: $0) }
-                        while let current = entry, let position = PositionKey.decode(current.key), position <= target {
-                            chunk.append(try decodeRecord(current.value, position: position, includingJSON: false))
-                            entry = try cursor.next()
-                        }
-                    }
-                    try view.projector.apply(chunk, to: store)
-                }
+                var chunk: [StoredEvent] = []
+                chunk.reserveCapacity(Int(target - checkpoint.rebuildPosition))
+                try forEachEventForProjection(txn, after: checkpoint.rebuildPosition, through: target) { chunk.append($0) }
+                try view.projector.apply(chunk, to: store)
                 checkpoint.rebuildPosition = target
                 let done = target == head
                 if done {
-                    try txn.removeAll(view.slots[Int(checkpoint.liveSlot)])
-                    checkpoint = ViewCheckpoint()
-                    checkpoint.liveSlot = spareSlot
-                    checkpoint.version = view.projector.version
-                    checkpoint.position = head
+                    try swapIn(view, slot: spareSlot, replacing: checkpoint.liveSlot, head: head, in: txn)
+                } else {
+                    try save(checkpoint, of: view, in: txn)
                 }
-                try save(checkpoint, of: view, in: txn)
                 return (target, head, done)
             }
         } catch {
             throw TouchlogError.storage(error, while: "rebuilding the \(view.projector.name) view")
         }
+    }
+
+    /// Calls `body` with each event after `after` through `through`, decoded for projection.
+    private func forEachEventForProjection(
+        _ txn: Transaction, after: UInt64, through: UInt64, _ body: (StoredEvent) throws -> Void
+    ) throws {
+        guard through > after else { return }
+        try txn.withCursor(events) { cursor in
+            var entry = try PositionKey.of(after + 1).withUnsafeBytes { try cursor.seek(atOrAfter: $0) }
+            while let current = entry, let position = PositionKey.decode(current.key), position <= through {
+                try body(try decodeRecord(current.value, position: position, includingJSON: false))
+                entry = try cursor.next()
+            }
+        }
+    }
+
+    /// Makes `slot` the live view as of `head`, emptying the slot it replaces.
+    private func swapIn(_ view: View, slot: UInt8, replacing old: UInt8, head: UInt64, in txn: Transaction) throws {
+        try txn.removeAll(view.slots[Int(old)])
+        var checkpoint = ViewCheckpoint()
+        checkpoint.liveSlot = slot
+        checkpoint.version = view.projector.version
+        checkpoint.position = head
+        try save(checkpoint, of: view, in: txn)
     }
 
     /// Runs `body` with the live database of view `name`, after checking that the view reflects
