@@ -13,21 +13,24 @@ extension EventLog {
             guard let bytes = try txn.get(database, key: Array(subject.utf8)) else { return nil }
             let profile = try CustomerProfile(encoded: bytes)
             let summary = Self.summary(of: profile, asOfDay: asOfDay)
-            var rfm: RFMScore?
-            if let summary {
-                let scorer = try populationScorer(txn, database, asOfDay: asOfDay)
-                rfm = scorer.score(
-                    recencyDays: Double(asOfDay - summary.lastDay), frequency: Double(summary.frequency),
-                    monetary: summary.monetary
-                )
-            }
-            let latestNPS = profile.latestNPS?.score
-            return CustomerLoyalty(
-                customer: subject, asOf: asOf, summary: summary, rfm: rfm,
-                npsClass: latestNPS.map(NPSClass.init(score:)), latestNPS: latestNPS,
-                tenureDays: profile.firstSeen.map { max(0, asOfDay - Timestamp.day(of: $0)) }
-            )
+            let scorer = summary == nil ? nil : try populationScorer(txn, database, asOfDay: asOfDay)
+            return Self.loyalty(subject, profile, summary, scorer: scorer, asOf: asOf)
         }
+    }
+
+    static func loyalty(
+        _ subject: String, _ profile: CustomerProfile, _ summary: PurchaseSummary?, scorer: RFMScorer?, asOf: Timestamp
+    ) -> CustomerLoyalty {
+        let asOfDay = Timestamp.day(of: asOf)
+        let rfm = summary.flatMap { summary in
+            scorer?.score(recencyDays: Double(asOfDay - summary.lastDay), frequency: Double(summary.frequency), monetary: summary.monetary)
+        }
+        let latestNPS = profile.latestNPS?.score
+        return CustomerLoyalty(
+            customer: subject, asOf: asOf, summary: summary, rfm: rfm,
+            npsClass: latestNPS.map(NPSClass.init(score:)), latestNPS: latestNPS,
+            tenureDays: profile.firstSeen.map { max(0, asOfDay - Timestamp.day(of: $0)) }
+        )
     }
 
     static func summary(of profile: CustomerProfile, asOfDay: Int) -> PurchaseSummary? {
@@ -73,17 +76,7 @@ extension EventLog {
                 recencyDays: buyers.map { Double(asOfDay - $0.lastDay) }, frequency: buyers.map { Double($0.frequency) },
                 monetary: buyers.map(\.monetary)
             )
-            return entries.map { customer, profile, summary in
-                let latestNPS = profile.latestNPS?.score
-                return CustomerLoyalty(
-                    customer: customer, asOf: asOf, summary: summary,
-                    rfm: summary.map {
-                        scorer.score(recencyDays: Double(asOfDay - $0.lastDay), frequency: Double($0.frequency), monetary: $0.monetary)
-                    },
-                    npsClass: latestNPS.map(NPSClass.init(score:)), latestNPS: latestNPS,
-                    tenureDays: profile.firstSeen.map { max(0, asOfDay - Timestamp.day(of: $0)) }
-                )
-            }
+            return entries.map { Self.loyalty($0, $1, $2, scorer: scorer, asOf: asOf) }
         }
     }
 }
