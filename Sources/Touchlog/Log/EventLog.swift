@@ -112,8 +112,12 @@ public final class EventLog: Sendable {
             idFilters = try open("id_filters")
             customers = try open("customers")
             checkpoints = try open("checkpoints")
-            views = try projectors.map { projector in
-                View(projector: projector, slots: try (0..<2).map { try open("view.\(projector.name).\($0)") })
+            // A read-only open of a database that has never maintained a view skips that view;
+            // reading it then says to run a rebuild.
+            views = try projectors.compactMap { projector in
+                let slots = try (0..<2).map { try environment.openDatabase("view.\(projector.name).\($0)", flags: create) }
+                guard let first = slots[0], let second = slots[1] else { return nil }
+                return View(projector: projector, slots: [first, second])
             }
             generationSize = UInt64(try Self.settings(environment, meta, path: path, options: options))
         } catch {

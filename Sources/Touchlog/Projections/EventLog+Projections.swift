@@ -192,6 +192,9 @@ extension EventLog {
     /// the log in this snapshot.
     func withView<R>(_ name: String, _ body: (Transaction, Database) throws -> R) throws(TouchlogError) -> R {
         guard let view = views.first(where: { $0.projector.name == name }) else {
+            if StandardProjectors.all.contains(where: { $0.name == name }) {
+                throw TouchlogError(.viewOutOfDate, "the \(name) view has not been built in this database; run `touchlog rebuild \(name)`")
+            }
             throw TouchlogError(.notFound, "no view named \(name) (views: \(viewNames.joined(separator: ", ")))")
         }
         return try withSnapshot("reading the \(name) view") { txn in

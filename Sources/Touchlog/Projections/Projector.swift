@@ -60,5 +60,5 @@ public struct ViewStore {
 
 /// The views every Touchlog database maintains.
 public enum StandardProjectors {
-    public static let all: [any Projector] = [ProfileProjector()]
+    public static let all: [any Projector] = [ProfileProjector(), TrendsProjector()]
 }
