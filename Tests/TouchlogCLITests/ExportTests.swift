@@ -36,3 +36,24 @@ struct ExportTests {
         }
     }
 }
+
+/// Machine outputs of the reading commands agree with each other.
+struct MachineOutputTests {
+    @Test func trendsAndChurnInCSVAndJSON() throws {
+        try withTemporaryDirectory { directory in
+            let input = directory + "/in.ndjson", db = directory + "/t.db"
+            try CLI.run(CLI.sample, ["--customers", "120", "--seed", "4", "--out", input])
+            try CLI.touchlog("init", "--db", db)
+            try CLI.touchlog("append", input, "--db", db)
+            let json = try CLI.touchlog("trends", "satisfaction", "--db", db, "--bucket", "week", "--json").stdout.split(separator: "\n")
+            let csv = try CLI.touchlog("trends", "satisfaction", "--db", db, "--bucket", "week", "--csv").stdout.split(separator: "\n")
+            #expect(json.count > 50)
+            #expect(csv.count == json.count + 1)
+            #expect(csv.first?.hasPrefix("period,group,surveys,npsAnswers,nps") == true)
+            let churnJSON = try CLI.touchlog("churn", "list", "--db", db, "--as-of", "2026-01-01", "--json", "--limit", "1000").stdout.split(separator: "\n")
+            let churnCSV = try CLI.touchlog("churn", "list", "--db", db, "--as-of", "2026-01-01", "--csv", "--limit", "1000").stdout.split(separator: "\n")
+            #expect(churnJSON.count > 0 && churnCSV.count == churnJSON.count + 1)
+            #expect(try CLI.touchlog("trends", "satisfaction", "--db", db, "--json", "--csv").status == 64)
+        }
+    }
+}

@@ -32,7 +32,11 @@ struct ChurnList: ParsableCommand {
     @Flag(help: "One JSON object per line.")
     var json = false
 
+    @Flag(help: "CSV with a header line: customer, risk and one column per flag (its evidence, empty when not raised).")
+    var csv = false
+
     func validate() throws {
+        if json && csv { throw ValidationError("choose one of --json and --csv") }
         if let flag, ChurnFlag.Reason(rawValue: flag) == nil {
             throw ValidationError("unknown flag \(flag); flags: \(ChurnFlag.Reason.allCases.map(\.rawValue).joined(separator: ", "))")
         }
@@ -47,6 +51,17 @@ struct ChurnList: ParsableCommand {
                 asOf: evaluation.time, thresholds: thresholds, flag: flag.flatMap(ChurnFlag.Reason.init(rawValue:)),
                 minimumRisk: minScore, limit: limit
             )
+        }
+        if csv {
+            func field(_ text: String) -> String { "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+            print((["customer", "risk"] + ChurnFlag.Reason.allCases.map(\.rawValue)).joined(separator: ","))
+            for churn in list {
+                let evidence = ChurnFlag.Reason.allCases.map { reason in
+                    churn.flags.first { $0.reason == reason }.map { field($0.evidence) } ?? ""
+                }
+                print(([field(churn.customer), String((churn.risk * 1000).rounded() / 1000)] + evidence).joined(separator: ","))
+            }
+            return
         }
         for churn in list {
             if json {

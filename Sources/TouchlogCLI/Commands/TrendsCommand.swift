@@ -40,7 +40,11 @@ struct SatisfactionTrendsCommand: ParsableCommand {
     @Flag(help: "One JSON object per line.")
     var json = false
 
+    @Flag(help: "CSV with a header line.")
+    var csv = false
+
     func validate() throws {
+        if json && csv { throw ValidationError("choose one of --json and --csv") }
         guard TrendBucket(rawValue: bucket) != nil else { throw ValidationError("--bucket must be day, week or month") }
         for (flag, value) in [("--from", from), ("--to", to)] {
             if let value, Timestamp(dateOrDateTime: value) == nil {
@@ -58,8 +62,19 @@ struct SatisfactionTrendsCommand: ParsableCommand {
             )
         }
         func number(_ value: Double?, _ digits: Int = 1) -> String {
-            guard let value else { return json ? "null" : "-" }
+            guard let value else { return json ? "null" : csv ? "" : "-" }
             return String(format: "%.\(digits)f", value)
+        }
+        if csv {
+            print("period,group,surveys,npsAnswers,nps,npsChange,csatMean,csatSatisfiedPercent,cesMean,complaintsOpened,complaintsResolved,mentions,meanSentiment")
+            for row in rows {
+                let c = row.counters
+                let group = row.group.contains(",") || row.group.contains("\"") ? "\"\(row.group.replacingOccurrences(of: "\"", with: "\"\""))\"" : row.group
+                print([row.period, group, "\(c.surveys)", "\(c.npsAnswers)", number(row.nps), number(row.npsChange), number(row.csatMean, 3),
+                       number(row.csatSatisfiedShare), number(row.cesMean, 3), "\(c.complaintsOpened)", "\(c.complaintsResolved)",
+                       "\(c.mentions)", number(row.meanSentiment, 3)].joined(separator: ","))
+            }
+            return
         }
         if !json {
             print(["PERIOD", "GROUP", "SURVEYS", "NPS", "ΔNPS", "CSAT", "CSAT≥4%", "CES", "OPENED", "RESOLVED", "MENTIONS", "SENTIMENT"]
