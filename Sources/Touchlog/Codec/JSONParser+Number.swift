@@ -121,16 +121,14 @@ extension JSONParser.Reader {
     ]
 
     /// The "C" locale, so that `strtod` reads `.` as the decimal point whatever
-    /// `setlocale` the host process has called. Installed per thread with `uselocale`.
-    nonisolated(unsafe) static let cLocale: locale_t = {
+    /// `setlocale` the host process has called. Installed per thread with `uselocale`;
+    /// `nil` (out of memory at start-up) leaves the thread's locale as it is.
+    nonisolated(unsafe) static let cLocale: locale_t? = {
         #if canImport(Glibc)
         let mask = Int32(1) << LC_NUMERIC
         #else
         let mask = LC_NUMERIC_MASK
         #endif
-        guard let locale = newlocale(mask, "C", nil) else {
-            fatalError("newlocale(LC_NUMERIC_MASK, \"C\") failed")
-        }
-        return locale
+        return newlocale(mask, "C", nil)
     }()
 }
