@@ -60,7 +60,8 @@ struct CrashTests {
             #expect(try log.statistics().events == UInt64(distinct))
 
             // The views maintained inline through all those kills equal a rebuild from the log,
-            // and a rebuild killed at random moments resumes and ends with the same views.
+            // and rebuilds killed at random moments leave the live views intact; a final rebuild
+            // ends with the same views.
             let subjects = Set(try log.events(limit: .max).map(\.event.subject))
             let inline = try Dictionary(uniqueKeysWithValues: subjects.map { ($0, try log.profile(of: $0)) })
             for _ in 0..<5 {

@@ -8,8 +8,9 @@ struct RebuildCommand: ParsableCommand {
         abstract: "Rebuild views from the log while appends and readers go on.",
         discussion: """
         Each view is rebuilt from position 1 into a spare copy and swapped in at the end in one \
-        transaction; readers see the old view until then. Interrupting is harmless: the next \
-        rebuild resumes where this one stopped.
+        transaction; readers see the old view until then. Interrupting is harmless: the live view \
+        stays as it was, and the next rebuild resumes (chunked views) or starts again (views folded \
+        in memory, such as profile).
         """
     )
 
