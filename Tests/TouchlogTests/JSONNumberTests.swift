@@ -62,8 +62,8 @@ struct JSONNumberTests {
 
     /// Random decimals, short and long, must come out bit-for-bit as `strtod` reads them.
     @Test func agreesWithStrtod() throws {
-        let seed = JSONTestRandom.seed()  // TOUCHLOG_JSON_SEED=<seed> replays
-        var random = JSONTestRandom(seed: seed)
+        let seed = testSeed()  // TOUCHLOG_TEST_SEED=<seed> replays
+        var random = SeededRandom(seed: seed)
         var mismatches: [String] = []
         for _ in 0..<20_000 {
             let text = randomNumberText(&random)
@@ -83,7 +83,7 @@ struct JSONNumberTests {
         #expect(mismatches.isEmpty, "seed \(seed): \(mismatches.prefix(10))")
     }
 
-    private func randomNumberText(_ random: inout JSONTestRandom) -> String {
+    private func randomNumberText(_ random: inout SeededRandom) -> String {
         func digits(_ count: Int) -> String {
             String((0..<count).map { _ in Character(String(random.next() % 10)) })
         }

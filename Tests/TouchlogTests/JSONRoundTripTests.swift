@@ -8,10 +8,10 @@ import Touchlog
 
 /// Property tests over random values from a seeded generator. Each run uses a few fixed
 /// seeds and one fresh seed; a failure names its seed. To replay one, run with
-/// `TOUCHLOG_JSON_SEED=<seed> swift test --filter JSONRoundTripTests`.
+/// `TOUCHLOG_TEST_SEED=<seed> swift test --filter JSONRoundTripTests`.
 @Suite("JSONValue: randomized round trips")
 struct JSONRoundTripTests {
-    static let seeds: [UInt64] = JSONTestRandom.replaySeed.map { [$0] }
+    static let seeds: [UInt64] = replaySeed.map { [$0] }
         ?? [1, 42, 0xDEAD_BEEF, 20_250_314, UInt64.random(in: 0...UInt64.max)]
 
     @Test(arguments: seeds)
@@ -106,31 +106,12 @@ struct JSONRoundTripTests {
     }
 }
 
-/// SplitMix64: a small, fast, seedable generator for reproducible tests.
-struct JSONTestRandom: RandomNumberGenerator {
-    /// `TOUCHLOG_JSON_SEED`, set to replay a failure whose message named the seed.
-    static let replaySeed: UInt64? = getenv("TOUCHLOG_JSON_SEED").flatMap { UInt64(String(cString: $0)) }
-
-    /// The replay seed if set, else a fresh one (which failures print).
-    static func seed() -> UInt64 { replaySeed ?? UInt64.random(in: 0...UInt64.max) }
-
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Random JSON values with awkward strings (controls, quotes, backslashes, non-BMP,
 /// U+E000–U+FFFF, combining marks) and numbers (integers, decimals, any finite double).
 struct JSONValueGenerator {
-    var random: JSONTestRandom
+    var random: SeededRandom
 
-    init(seed: UInt64) { random = JSONTestRandom(seed: seed) }
+    init(seed: UInt64) { random = SeededRandom(seed: seed) }
 
     mutating func value(depth: Int = 0) -> JSONValue {
         let kinds = depth >= 5 ? 4 : 6

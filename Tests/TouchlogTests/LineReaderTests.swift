@@ -66,8 +66,8 @@ struct LineReaderTests {
 
     /// Random inputs against a straightforward split, over random chunk sizes and limits.
     @Test func matchesAReferenceSplitOnRandomInput() throws {
-        let seed = JSONTestRandom.seed()  // TOUCHLOG_JSON_SEED=<seed> replays
-        var random = JSONTestRandom(seed: seed)
+        let seed = testSeed()  // TOUCHLOG_TEST_SEED=<seed> replays
+        var random = SeededRandom(seed: seed)
         for round in 0..<200 {
             var input: [UInt8] = []
             for _ in 0..<Int.random(in: 0...30, using: &random) {

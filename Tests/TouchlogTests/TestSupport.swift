@@ -32,10 +32,12 @@ struct SeededRandom: RandomNumberGenerator {
     }
 }
 
-/// The seed of a random test: `TOUCHLOG_TEST_SEED` when set, else a fresh one (printed on failure).
+/// `TOUCHLOG_TEST_SEED`, set to replay a random test whose failure message named the seed.
+let replaySeed: UInt64? = ProcessInfo.processInfo.environment["TOUCHLOG_TEST_SEED"].flatMap { UInt64($0) }
+
+/// The seed of a random test: the replay seed when set, else a fresh one (printed on failure).
 func testSeed() -> UInt64 {
-    if let text = ProcessInfo.processInfo.environment["TOUCHLOG_TEST_SEED"], let seed = UInt64(text) { return seed }
-    return UInt64.random(in: 1...UInt64.max)
+    replaySeed ?? UInt64.random(in: 1...UInt64.max)
 }
 
 /// Builds CloudEvent JSON lines for tests.
