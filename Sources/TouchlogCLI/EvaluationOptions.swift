@@ -3,10 +3,45 @@ import Foundation
 import Touchlog
 import TouchlogAnalytics
 
-/// The time values are evaluated at, and the churn thresholds.
-struct EvaluationOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Evaluate values that depend on now at this time (YYYY-MM-DD or RFC 3339).", valueName: "time"))
+/// The point in time to read at: the two clocks of the log (see `Horizon`).
+struct HorizonOptions: ParsableArguments {
+    @Option(help: ArgumentHelp(
+        "Event time: what had happened by then, late arrivals included; values that depend on now are evaluated then. YYYY-MM-DD (the end of that day, UTC) or RFC 3339.",
+        valueName: "time"
+    ))
     var asOf: String?
+
+    @Option(help: ArgumentHelp(
+        "Recorded time: only what the log held then (YYYY-MM-DD is the end of that day, UTC, or RFC 3339).", valueName: "time"
+    ))
+    var knownAt: String?
+
+    @Option(help: ArgumentHelp("Only what the log held up to this position.", valueName: "position"))
+    var position: UInt64?
+
+    func validate() throws {
+        for (flag, value) in [("--as-of", asOf), ("--known-at", knownAt)] {
+            if let value, Timestamp(endOfDateOrDateTime: value) == nil {
+                throw ValidationError("\(flag) must be a date (1997-09-30) or an RFC 3339 time, not \(value)")
+            }
+        }
+    }
+
+    /// The horizon the options name; the present when none is given.
+    var horizon: Horizon {
+        Horizon(
+            asOf: asOf.flatMap(Timestamp.init(endOfDateOrDateTime:)), knownAt: knownAt.flatMap(Timestamp.init(endOfDateOrDateTime:)),
+            position: position
+        )
+    }
+
+    /// Whether no clock option was given.
+    var isPresent: Bool { asOf == nil && knownAt == nil && position == nil }
+}
+
+/// The point in time to read at, and the churn thresholds.
+struct EvaluationOptions: ParsableArguments {
+    @OptionGroup var clocks: HorizonOptions
 
     @Option(help: ArgumentHelp(
         "Churn thresholds (JSON; every key optional, see Docs/churn.example.json). Default: $TOUCHLOG_CHURN_CONFIG, else built-in defaults.",
@@ -14,13 +49,8 @@ struct EvaluationOptions: ParsableArguments {
     ))
     var config: String?
 
-    func validate() throws {
-        if let asOf, Timestamp(dateOrDateTime: asOf) == nil {
-            throw ValidationError("--as-of must be a date (1997-09-30) or an RFC 3339 time, not \(asOf)")
-        }
-    }
-
-    var time: Timestamp { asOf.flatMap(Timestamp.init(dateOrDateTime:)) ?? .now }
+    var horizon: Horizon { clocks.horizon }
+    var isPresent: Bool { clocks.isPresent }
 
     func thresholds() throws -> ChurnThresholds {
         guard let path = config ?? ProcessInfo.processInfo.environment["TOUCHLOG_CHURN_CONFIG"] else { return ChurnThresholds() }
@@ -30,5 +60,14 @@ struct EvaluationOptions: ParsableArguments {
         } catch {
             fail("churn configuration \(path) is not valid: \(error)", status: 1)
         }
+    }
+}
+
+extension Timestamp {
+    /// A command-line time: a date `YYYY-MM-DD` means the end of that day (its last microsecond,
+    /// UTC), so that "as of 1997-09-30" includes the whole day; otherwise an RFC 3339 time.
+    init?(endOfDateOrDateTime text: String) {
+        guard let value = Timestamp(dateOrDateTime: text) else { return nil }
+        self = text.utf8.count == 10 ? Timestamp(microseconds: value.microseconds + 86_399_999_999) : value
     }
 }

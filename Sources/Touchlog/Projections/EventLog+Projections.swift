@@ -165,7 +165,7 @@ extension EventLog {
     }
 
     /// Calls `body` with each event after `after` through `through`, decoded for projection.
-    private func forEachEventForProjection(
+    func forEachEventForProjection(
         _ txn: Transaction, after: UInt64, through: UInt64, _ body: (StoredEvent) throws -> Void
     ) throws {
         guard through > after else { return }

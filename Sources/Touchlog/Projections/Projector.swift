@@ -56,6 +56,11 @@ public struct ViewStore {
     public func put(_ key: [UInt8], _ value: [UInt8]) throws {
         try txn.put(database, key: key, value: value)
     }
+
+    /// Removes the entry under `key`, if any.
+    public func delete(_ key: [UInt8]) throws {
+        try key.withUnsafeBytes { _ = try txn.delete(database, key: $0) }
+    }
 }
 
 /// The views every Touchlog database maintains.

@@ -48,7 +48,7 @@ struct ChurnList: ParsableCommand {
         let thresholds = try evaluation.thresholds()
         let list = try reportingFailures {
             try log.churnList(
-                asOf: evaluation.time, thresholds: thresholds, flag: flag.flatMap(ChurnFlag.Reason.init(rawValue:)),
+                at: evaluation.horizon, thresholds: thresholds, flag: flag.flatMap(ChurnFlag.Reason.init(rawValue:)),
                 minimumRisk: minScore, limit: limit
             )
         }

@@ -24,7 +24,9 @@ struct SegmentsCommand: ParsableCommand {
 
     func run() throws {
         let log = try global.openLog(readOnly: true)
-        let all = try reportingFailures { try log.loyaltyOfAll(asOf: evaluation.time) }
+        let horizon = evaluation.horizon
+        let all = try reportingFailures { try log.loyaltyOfAll(at: horizon) }
+        let asOf = all.first?.asOf ?? horizon.evaluationTime
         if let customers {
             let text = all.map { $0.jsonText() }.joined(separator: "\n") + (all.isEmpty ? "" : "\n")
             guard FileManager.default.createFile(atPath: customers, contents: Data(text.utf8)) else {
@@ -43,10 +45,10 @@ struct SegmentsCommand: ParsableCommand {
                 let entry = counts[segment] ?? (0, 0)
                 return "{\"segment\":\(JSONValue.string(segment.rawValue).serialized()),\"customers\":\(entry.customers),\"historicalValue\":\(JSONValue.number((entry.value * 100).rounded() / 100).serialized())}"
             }
-            print("{\"asOf\":\"\(evaluation.time.rfc3339)\",\"customers\":\(all.count),\"buyers\":\(buyers),\"segments\":[\(rows.joined(separator: ","))]}")
+            print("{\"asOf\":\"\(asOf.rfc3339)\",\"customers\":\(all.count),\"buyers\":\(buyers),\"segments\":[\(rows.joined(separator: ","))]}")
             return
         }
-        print("as of \(evaluation.time.rfc3339): \(grouped(all.count)) customers, \(grouped(buyers)) with a purchase")
+        print("as of \(asOf.rfc3339): \(grouped(all.count)) customers, \(grouped(buyers)) with a purchase")
         print("SEGMENT".padding(toLength: 22, withPad: " ", startingAt: 0) + "CUSTOMERS".leftPadded(10) + "SHARE".leftPadded(8) + "VALUE".leftPadded(14))
         for segment in RFMSegment.allCases {
             let entry = counts[segment] ?? (0, 0)

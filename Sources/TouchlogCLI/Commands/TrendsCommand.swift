@@ -16,19 +16,23 @@ struct SatisfactionTrendsCommand: ParsableCommand {
         abstract: "NPS, CSAT, CES, complaints and mentions per day, ISO week or month, by event time.",
         discussion: """
         NPS is % promoters (9–10) − % detractors (0–6); CSAT satisfied is the share of answers 4–5. \
-        Each period shows its NPS change against the previous period with NPS answers. --by channel \
-        groups complaints by their channel and mentions by platform (surveys carry no channel).
+        Each period shows its change (NPS, CSAT, complaints opened) against the previous period of \
+        its group. Resolution time is the mean hours from a complaint's opening to its resolution, \
+        counted on the day it was resolved. --by channel groups complaints by their channel and \
+        mentions by platform (surveys carry no channel); --by region and --by segment count each \
+        event under its customer's region attribute or RFM segment at the horizon (a pass over the \
+        log). --as-of/--known-at/--position read the trends as they were (see `touchlog view`).
         """
     )
 
-    enum Grouping: String, ExpressibleByArgument, CaseIterable { case overall, channel }
+    enum Grouping: String, ExpressibleByArgument, CaseIterable { case overall, channel, region, segment }
 
     @OptionGroup var global: GlobalOptions
 
     @Option(help: "day, week (ISO) or month.")
     var bucket: String = "month"
 
-    @Option(help: "overall or channel.")
+    @Option(help: "overall, channel, region (the customer's region attribute) or segment (their RFM segment).")
     var by: Grouping = .overall
 
     @Option(help: ArgumentHelp("From this time (inclusive; YYYY-MM-DD or RFC 3339).", valueName: "time"))
@@ -36,6 +40,8 @@ struct SatisfactionTrendsCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("To this time (exclusive).", valueName: "time"))
     var to: String?
+
+    @OptionGroup var clocks: HorizonOptions
 
     @Flag(help: "One JSON object per line.")
     var json = false
@@ -55,44 +61,44 @@ struct SatisfactionTrendsCommand: ParsableCommand {
 
     func run() throws {
         let log = try global.openLog(readOnly: true)
+        let dimension: TrendDimension = switch by {
+        case .overall: .overall
+        case .channel: .channel
+        case .region: .region
+        case .segment: .segment
+        }
         let rows = try reportingFailures {
             try log.satisfactionTrends(
-                bucket: TrendBucket(rawValue: bucket) ?? .month, by: by == .channel ? .channel : .overall,
-                from: from.flatMap(Timestamp.init(dateOrDateTime:)), to: to.flatMap(Timestamp.init(dateOrDateTime:))
+                bucket: TrendBucket(rawValue: bucket) ?? .month, by: dimension,
+                from: from.flatMap(Timestamp.init(dateOrDateTime:)), to: to.flatMap(Timestamp.init(dateOrDateTime:)),
+                at: clocks.horizon
             )
         }
-        func number(_ value: Double?, _ digits: Int = 1) -> String {
-            guard let value else { return json ? "null" : csv ? "" : "-" }
-            return String(format: "%.\(digits)f", value)
+        if json {
+            rows.forEach { print($0.jsonText()) }
+        } else if csv {
+            print(FlatCSV.table(rows.map { $0.jsonText() }), terminator: "")
+        } else {
+            printTable(rows)
         }
-        if csv {
-            print("period,group,surveys,npsAnswers,nps,npsChange,csatMean,csatSatisfiedPercent,cesMean,complaintsOpened,complaintsResolved,mentions,meanSentiment")
-            for row in rows {
-                let c = row.counters
-                let group = row.group.contains(",") || row.group.contains("\"") ? "\"\(row.group.replacingOccurrences(of: "\"", with: "\"\""))\"" : row.group
-                print([row.period, group, "\(c.surveys)", "\(c.npsAnswers)", number(row.nps), number(row.npsChange), number(row.csatMean, 3),
-                       number(row.csatSatisfiedShare), number(row.cesMean, 3), "\(c.complaintsOpened)", "\(c.complaintsResolved)",
-                       "\(c.mentions)", number(row.meanSentiment, 3)].joined(separator: ","))
-            }
-            return
-        }
-        if !json {
-            print(["PERIOD", "GROUP", "SURVEYS", "NPS", "ΔNPS", "CSAT", "CSAT≥4%", "CES", "OPENED", "RESOLVED", "MENTIONS", "SENTIMENT"]
-                .enumerated().map { $0.offset < 2 ? $0.element.padding(toLength: $0.offset == 0 ? 11 : 12, withPad: " ", startingAt: 0) : $0.element.leftPadded(10) }
-                .joined())
-        }
+    }
+
+    private func printTable(_ rows: [TrendRow]) {
+        func number(_ value: Double?, _ digits: Int = 1) -> String { value.map { String(format: "%.\(digits)f", $0) } ?? "-" }
+        let headers = ["PERIOD", "GROUP", "SURVEYS", "NPS", "ΔNPS", "CSAT", "CSAT≥4%", "CES", "OPENED", "RESOLVED", "RES h", "MENTIONS", "SENTIMENT"]
+        print(headers.enumerated().map {
+            $0.offset < 2 ? $0.element.padding(toLength: $0.offset == 0 ? 11 : 16, withPad: " ", startingAt: 0) : $0.element.leftPadded(10)
+        }.joined())
         for row in rows {
             let c = row.counters
-            if json {
-                print("{\"period\":\"\(row.period)\",\"group\":\(JSONValue.string(row.group).serialized()),\"surveys\":\(c.surveys),\"npsAnswers\":\(c.npsAnswers),\"nps\":\(number(row.nps)),\"npsChange\":\(number(row.npsChange)),\"csatMean\":\(number(row.csatMean, 3)),\"csatSatisfiedPercent\":\(number(row.csatSatisfiedShare)),\"cesMean\":\(number(row.cesMean, 3)),\"complaintsOpened\":\(c.complaintsOpened),\"complaintsResolved\":\(c.complaintsResolved),\"mentions\":\(c.mentions),\"meanSentiment\":\(number(row.meanSentiment, 3))}")
-            } else {
-                let cells = [
-                    "\(c.surveys)", number(row.nps), number(row.npsChange), number(row.csatMean, 2), number(row.csatSatisfiedShare),
-                    number(row.cesMean, 2), "\(c.complaintsOpened)", "\(c.complaintsResolved)", "\(c.mentions)", number(row.meanSentiment, 2),
-                ]
-                print(row.period.padding(toLength: 11, withPad: " ", startingAt: 0) + (row.group.isEmpty ? "all" : row.group).padding(toLength: 12, withPad: " ", startingAt: 0)
-                    + cells.map { $0.leftPadded(10) }.joined())
-            }
+            let cells = [
+                "\(c.surveys)", number(row.nps), number(row.npsChange), number(row.csatMean, 2), number(row.csatSatisfiedShare),
+                number(row.cesMean, 2), "\(c.complaintsOpened)", "\(c.complaintsResolved)", number(row.meanResolutionHours),
+                "\(c.mentions)", number(row.meanSentiment, 2),
+            ]
+            print(row.period.padding(toLength: 11, withPad: " ", startingAt: 0)
+                + (row.group.isEmpty ? "all" : row.group).padding(toLength: 16, withPad: " ", startingAt: 0)
+                + cells.map { $0.leftPadded(10) }.joined())
         }
     }
 }

@@ -29,31 +29,45 @@ struct ViewCommand: ParsableCommand {
     @Flag(help: "Print a JSON object.")
     var json = false
 
+    @Flag(help: "Print CSV: a header line of dotted field names (rfm.segment) and one line of values.")
+    var csv = false
+
     @OptionGroup var evaluation: EvaluationOptions
+
+    func validate() throws {
+        if json && csv { throw ValidationError("choose one of --json and --csv") }
+    }
 
     func run() throws {
         let log = try global.openLog(readOnly: true)
+        let horizon = evaluation.horizon
+        let absent = "no events for customer \(customer)" + (evaluation.isPresent ? "" : " \(horizon)")
         switch kind {
         case .profile:
-            guard let profile = try reportingFailures({ try log.profile(of: customer) }) else {
-                fail("no events for customer \(customer)", status: 1)
+            let found = try reportingFailures {
+                evaluation.isPresent ? try log.profile(of: customer) : try log.profile(of: customer, at: horizon)
             }
-            if json {
-                print(profile.jsonText(customer: customer))
-            } else {
-                profile.textLines(customer: customer).forEach { print($0) }
-            }
+            guard let profile = found else { fail(absent, status: 1) }
+            show(json: profile.jsonText(customer: customer), lines: profile.textLines(customer: customer))
         case .loyalty:
-            guard let loyalty = try reportingFailures({ try log.loyalty(of: customer, asOf: evaluation.time) }) else {
-                fail("no events for customer \(customer)", status: 1)
-            }
-            if json { print(loyalty.jsonText()) } else { loyalty.textLines().forEach { print($0) } }
+            guard let loyalty = try reportingFailures({ try log.loyalty(of: customer, at: horizon) }) else { fail(absent, status: 1) }
+            show(json: loyalty.jsonText(), lines: loyalty.textLines())
         case .churn:
             let thresholds = try evaluation.thresholds()
-            guard let churn = try reportingFailures({ try log.churn(of: customer, asOf: evaluation.time, thresholds: thresholds) }) else {
-                fail("no events for customer \(customer)", status: 1)
+            guard let churn = try reportingFailures({ try log.churn(of: customer, at: horizon, thresholds: thresholds) }) else {
+                fail(absent, status: 1)
             }
-            if json { print(churn.jsonText()) } else { churn.textLines().forEach { print($0) } }
+            show(json: churn.jsonText(), lines: churn.textLines())
+        }
+    }
+
+    private func show(json text: String, lines: [String]) {
+        if json {
+            print(text)
+        } else if csv {
+            print(FlatCSV.table([text]), terminator: "")
+        } else {
+            lines.forEach { print($0) }
         }
     }
 }

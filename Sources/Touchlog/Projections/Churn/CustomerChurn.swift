@@ -28,41 +28,53 @@ public struct CustomerChurn: Sendable {
 }
 
 extension EventLog {
-    /// The churn flags of a customer as of `asOf`, from the profile view: purchases, complaints
-    /// and the latest NPS answer up to that time; mention sentiment over the whole history.
+    /// The churn flags of a customer as of `asOf`; see `churn(of:at:thresholds:)`.
     ///
-    /// - Returns: `nil` if the customer has no events.
+    /// - Returns: `nil` if the customer has no events by then.
     public func churn(
         of subject: String, asOf: Timestamp = .now, thresholds: ChurnThresholds = ChurnThresholds()
     ) throws(TouchlogError) -> CustomerChurn? {
-        try withView("profile") { txn, database in
-            guard let bytes = try txn.get(database, key: Array(subject.utf8)) else { return nil }
-            return Self.churn(of: subject, try CustomerProfile(encoded: bytes), asOf: asOf, thresholds: thresholds)
-        }
+        try churn(of: subject, at: Horizon(asOf: asOf), thresholds: thresholds)
     }
 
-    /// Every customer with at least one flag as of `asOf` (optionally one given flag, a minimum risk),
-    /// riskiest first, at most `limit`. Evaluates every profile in one snapshot.
+    /// Every customer with at least one flag at `horizon` (optionally one given flag, a minimum
+    /// risk), riskiest first, at most `limit`. The present comes from the profile view in one
+    /// snapshot; any other horizon from a replay of the log.
     public func churnList(
-        asOf: Timestamp = .now, thresholds: ChurnThresholds = ChurnThresholds(), flag: ChurnFlag.Reason? = nil,
+        at horizon: Horizon = .present, thresholds: ChurnThresholds = ChurnThresholds(), flag: ChurnFlag.Reason? = nil,
         minimumRisk: Double = 0, limit: Int = 100
     ) throws(TouchlogError) -> [CustomerChurn] {
-        try withView("profile") { txn, database in
-            var flagged: [CustomerChurn] = []
-            try txn.withCursor(database) { cursor in
-                var entry = try cursor.first()
-                while let current = entry {
-                    entry = try cursor.next()
-                    let subject = String(decoding: current.key, as: UTF8.self)
-                    let churn = Self.churn(of: subject, try CustomerProfile(encoded: current.value), asOf: asOf, thresholds: thresholds)
-                    guard !churn.flags.isEmpty, churn.risk >= minimumRisk else { continue }
-                    if let flag, !churn.flags.contains(where: { $0.reason == flag }) { continue }
-                    flagged.append(churn)
+        func keep(_ churn: CustomerChurn) -> Bool {
+            guard !churn.flags.isEmpty, churn.risk >= minimumRisk else { return false }
+            return flag.map { flag in churn.flags.contains { $0.reason == flag } } ?? true
+        }
+        var flagged: [CustomerChurn] = []
+        if horizon.asOf != nil || horizon.limitsRecording {
+            flagged = try replay(at: horizon).churn(thresholds: thresholds).filter(keep)
+        } else {
+            let asOf = Timestamp.now
+            try withView("profile") { txn, database in
+                try txn.withCursor(database) { cursor in
+                    var entry = try cursor.first()
+                    while let current = entry {
+                        entry = try cursor.next()
+                        let subject = String(decoding: current.key, as: UTF8.self)
+                        let churn = Self.churn(of: subject, try CustomerProfile(encoded: current.value), asOf: asOf, thresholds: thresholds)
+                        if keep(churn) { flagged.append(churn) }
+                    }
                 }
             }
-            flagged.sort { $0.risk != $1.risk ? $0.risk > $1.risk : $0.customer < $1.customer }
-            return Array(flagged.prefix(limit))
         }
+        flagged.sort { $0.risk != $1.risk ? $0.risk > $1.risk : $0.customer < $1.customer }
+        return Array(flagged.prefix(limit))
+    }
+
+    /// `churnList(at:…)` as of `asOf`.
+    public func churnList(
+        asOf: Timestamp, thresholds: ChurnThresholds = ChurnThresholds(), flag: ChurnFlag.Reason? = nil,
+        minimumRisk: Double = 0, limit: Int = 100
+    ) throws(TouchlogError) -> [CustomerChurn] {
+        try churnList(at: Horizon(asOf: asOf), thresholds: thresholds, flag: flag, minimumRisk: minimumRisk, limit: limit)
     }
 
     static func churn(of subject: String, _ profile: CustomerProfile, asOf: Timestamp, thresholds: ChurnThresholds) -> CustomerChurn {

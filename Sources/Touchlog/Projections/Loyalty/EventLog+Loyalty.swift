@@ -2,20 +2,11 @@ import LMDB
 import TouchlogAnalytics
 
 extension EventLog {
-    /// The loyalty of a customer as of `asOf`, from the profile view: the customer's purchase days
-    /// up to that day, scored against the population of customers who had bought by then. Reads
-    /// every profile once (for the RFM quintiles), all in one snapshot.
+    /// The loyalty of a customer as of `asOf`; see `loyalty(of:at:)`.
     ///
-    /// - Returns: `nil` if the customer has no events.
+    /// - Returns: `nil` if the customer has no events by then.
     public func loyalty(of subject: String, asOf: Timestamp = .now) throws(TouchlogError) -> CustomerLoyalty? {
-        let asOfDay = Timestamp.day(of: asOf)
-        return try withView("profile") { txn, database in
-            guard let bytes = try txn.get(database, key: Array(subject.utf8)) else { return nil }
-            let profile = try CustomerProfile(encoded: bytes)
-            let summary = Self.summary(of: profile, asOfDay: asOfDay)
-            let scorer = summary == nil ? nil : try populationScorer(txn, database, asOfDay: asOfDay)
-            return Self.loyalty(subject, profile, summary, scorer: scorer, asOf: asOf)
-        }
+        try loyalty(of: subject, at: Horizon(asOf: asOf))
     }
 
     static func loyalty(
@@ -38,28 +29,60 @@ extension EventLog {
         return PurchaseSummaries.summarize(days, asOfDay: asOfDay)
     }
 
-    /// RFM quintiles over every customer with a purchase by `asOfDay`.
-    private func populationScorer(_ txn: Transaction, _ database: Database, asOfDay: Int) throws -> RFMScorer {
-        var recency: [Double] = [], frequency: [Double] = [], monetary: [Double] = []
+    /// RFM quintiles over every customer in the profile view with a purchase by `asOfDay`.
+    func populationScorer(_ txn: Transaction, _ database: Database, asOfDay: Int) throws -> RFMScorer {
+        var population = RFMPopulation(asOfDay: asOfDay)
         try txn.withCursor(database) { cursor in
             var entry = try cursor.first()
             while let current = entry {
                 entry = try cursor.next()
-                let profile = try CustomerProfile(encoded: current.value)
-                guard let summary = Self.summary(of: profile, asOfDay: asOfDay) else { continue }
-                recency.append(Double(asOfDay - summary.lastDay))
-                frequency.append(Double(summary.frequency))
-                monetary.append(summary.monetary)
+                population.add(try CustomerProfile(encoded: current.value))
             }
         }
-        return RFMScorer(recencyDays: recency, frequency: frequency, monetary: monetary)
+        return population.scorer
+    }
+
+    /// RFM quintiles over the customers among `profiles` with a purchase by `asOfDay`.
+    static func scorer(of profiles: some Sequence<CustomerProfile>, asOfDay: Int) -> RFMScorer {
+        var population = RFMPopulation(asOfDay: asOfDay)
+        for profile in profiles { population.add(profile) }
+        return population.scorer
     }
 }
 
+/// The recency, frequency and monetary values of the buyers of a population, as of a day.
+private struct RFMPopulation {
+    let asOfDay: Int
+    var recency: [Double] = [], frequency: [Double] = [], monetary: [Double] = []
+
+    init(asOfDay: Int) { self.asOfDay = asOfDay }
+
+    mutating func add(_ profile: CustomerProfile) {
+        guard let summary = EventLog.summary(of: profile, asOfDay: asOfDay) else { return }
+        recency.append(Double(asOfDay - summary.lastDay))
+        frequency.append(Double(summary.frequency))
+        monetary.append(summary.monetary)
+    }
+
+    var scorer: RFMScorer { RFMScorer(recencyDays: recency, frequency: frequency, monetary: monetary) }
+}
+
 extension EventLog {
-    /// The loyalty of every customer as of `asOf`, in one snapshot and one pass over the profiles
-    /// (plus one for the RFM population), ordered by customer id.
-    public func loyaltyOfAll(asOf: Timestamp = .now) throws(TouchlogError) -> [CustomerLoyalty] {
+    /// The loyalty of every customer at `horizon`, ordered by customer id. The present (no as-of
+    /// time, no recorded-time limit) comes from the profile view in one snapshot; any other
+    /// horizon from a replay of the log, so that only what counted then is seen.
+    public func loyaltyOfAll(at horizon: Horizon = .present) throws(TouchlogError) -> [CustomerLoyalty] {
+        if horizon.asOf != nil || horizon.limitsRecording { return try replay(at: horizon).loyalty() }
+        return try loyaltyOfAllFromView(asOf: .now)
+    }
+
+    /// The loyalty of every customer as of `asOf`; see `loyaltyOfAll(at:)`.
+    public func loyaltyOfAll(asOf: Timestamp) throws(TouchlogError) -> [CustomerLoyalty] {
+        try loyaltyOfAll(at: Horizon(asOf: asOf))
+    }
+
+    /// Every profile of the view, evaluated at `asOf`, plus one pass for the RFM population.
+    private func loyaltyOfAllFromView(asOf: Timestamp) throws(TouchlogError) -> [CustomerLoyalty] {
         let asOfDay = Timestamp.day(of: asOf)
         return try withView("profile") { txn, database in
             var entries: [(String, CustomerProfile, PurchaseSummary?)] = []

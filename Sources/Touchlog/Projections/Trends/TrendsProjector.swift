@@ -1,13 +1,16 @@
 /// The `trends` view: satisfaction counters per UTC day, overall and by channel, that reports
 /// roll up into days, ISO weeks and months. Every counter is an exact integer sum, so the view
-/// does not depend on arrival order.
+/// does not depend on arrival order (see `TrendsFold`, which also keeps complaint states for
+/// resolution times).
 ///
 /// Key: day (4 bytes, order-preserving), dimension (1 byte: 0 overall, 1 channel), dimension value
-/// (UTF-8). Channels: a complaint's `channel`, a mention's `platform`; surveys carry no channel
-/// and count in the overall rows only.
+/// (UTF-8); complaint states sort after every day (`ComplaintState.key`). Channels: a complaint's
+/// `channel`, a mention's `platform`; surveys carry no channel and count in the overall rows only.
+/// A row whose counters all cancel out (a resolution taken back) is removed, so that every order
+/// of the same events leaves the same keys.
 public struct TrendsProjector: Projector {
     public let name = "trends"
-    public let version: UInt32 = 1
+    public let version: UInt32 = 2
 
     public init() {}
 
@@ -16,26 +19,38 @@ public struct TrendsProjector: Projector {
     }
 
     public func apply(_ events: [StoredEvent], to view: ViewStore) throws {
-        var deltas: [[UInt8]: TrendCounters] = [:]
+        var fold = TrendsFold()
         for event in events {
-            guard let (counters, channel) = TrendCounters.of(event.event) else { continue }
-            let day = Int32(Timestamp.day(of: event.event.time))
-            deltas[TrendKey.encode(day: day, dimension: .overall, value: ""), default: TrendCounters()].add(counters)
-            if let channel {
-                deltas[TrendKey.encode(day: day, dimension: .channel, value: channel), default: TrendCounters()].add(counters)
-            }
+            try fold.fold(event.event) { key in try view.get(key).map { try ComplaintState(bytes: $0) } }
         }
-        for (key, delta) in deltas {
+        for key in fold.changedComplaints { try view.put(key, fold.complaints[key]!.encoded) }
+        for (key, delta) in fold.deltas {
             var counters = try view.get(key).map(TrendCounters.init(bytes:)) ?? TrendCounters()
             counters.add(delta)
-            try view.put(key, counters.encoded)
+            if counters == TrendCounters() { try view.delete(key) } else { try view.put(key, counters.encoded) }
         }
+    }
+
+    public func makeRebuildFolder() -> (any ViewFolder)? { TrendsFolder() }
+}
+
+/// The whole trends view in memory, written once at the end of a rebuild.
+struct TrendsFolder: ViewFolder {
+    var fold = TrendsFold()
+
+    mutating func fold(_ event: StoredEvent) throws { try fold.fold(event.event) }
+
+    func write(to view: ViewStore) throws {
+        for (key, state) in fold.complaints { try view.put(key, state.encoded) }
+        for (key, counters) in fold.deltas where counters != TrendCounters() { try view.put(key, counters.encoded) }
     }
 }
 
-/// The dimensions trends are kept by.
+/// The dimensions trends are broken down by. The view keeps overall and channel rows; region (the
+/// customer's `region` attribute) and segment (their RFM segment) are evaluated at the horizon
+/// asked for, by a pass over the log.
 public enum TrendDimension: UInt8, Sendable, CaseIterable {
-    case overall = 0, channel = 1
+    case overall = 0, channel = 1, region = 2, segment = 3
 }
 
 enum TrendKey {
@@ -70,8 +85,12 @@ public struct TrendCounters: Sendable, Equatable {
     public var sentimentCount: Int64 = 0
     /// Σ sentiment in millionths.
     public var sentimentMicros: Int64 = 0
+    /// Complaints whose resolution counts on this day (see `TrendsFold`).
+    public var resolutions: Int64 = 0
+    /// Σ their resolution times, µs.
+    public var resolutionMicros: Int64 = 0
 
-    static let fieldCount = 14
+    static let fieldCount = 16
 
     public init() {}
 
@@ -94,6 +113,7 @@ public struct TrendCounters: Sendable, Equatable {
         body(&surveys); body(&npsAnswers); body(&promoters); body(&detractors)
         body(&csatAnswers); body(&csatSum); body(&csatSatisfied); body(&cesAnswers); body(&cesSum)
         body(&complaintsOpened); body(&complaintsResolved); body(&mentions); body(&sentimentCount); body(&sentimentMicros)
+        body(&resolutions); body(&resolutionMicros)
     }
 
     mutating func add(_ other: TrendCounters) {

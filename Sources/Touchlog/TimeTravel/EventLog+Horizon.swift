@@ -1,0 +1,97 @@
+import LMDB
+import TouchlogAnalytics
+
+extension EventLog {
+    /// The last position the log held at the horizon's recorded time or position (the head when
+    /// neither is set). Found by binary search on `recordedAt`, which never decreases.
+    public func lastPosition(at horizon: Horizon) throws(TouchlogError) -> UInt64 {
+        try withSnapshot("finding the position known at \(horizon)") { txn in try lastPosition(txn, at: horizon) }
+    }
+
+    func lastPosition(_ txn: Transaction, at horizon: Horizon) throws -> UInt64 {
+        var limit = min(try readMetadata(txn).head, horizon.position ?? .max)
+        guard let knownAt = horizon.knownAt else { return limit }
+        // The largest position in 0...limit whose recordedAt is at or before knownAt.
+        var low: UInt64 = 0
+        var high = limit
+        while low < high {
+            let middle = low + (high - low + 1) / 2
+            guard let bytes = try txn.get(events, key: PositionKey.of(middle)) else {
+                throw TouchlogError(.corruption, "position \(middle) is missing from the events table; run `touchlog verify`")
+            }
+            if try header(bytes, position: middle).recordedAt <= knownAt { low = middle } else { high = middle - 1 }
+        }
+        limit = low
+        return limit
+    }
+
+    /// One customer's events that count at `horizon`, in position order, read by walking the
+    /// customer's chain in one snapshot: O(the customer's events), whatever the size of the log.
+    public func history(of subject: String, at horizon: Horizon) throws(TouchlogError) -> [StoredEvent] {
+        try withSnapshot("reading the history of \(subject)") { txn in try history(txn, of: subject, at: horizon) }
+    }
+
+    func history(_ txn: Transaction, of subject: String, at horizon: Horizon) throws -> [StoredEvent] {
+        guard let value = try txn.get(customers, key: Array(subject.utf8)) else { return [] }
+        let limit = horizon.limitsRecording ? try lastPosition(txn, at: horizon) : .max
+        var result: [StoredEvent] = []
+        var position = try CustomerState(value).lastPosition
+        while position > 0 {
+            guard let bytes = try txn.get(events, key: PositionKey.of(position)) else {
+                throw TouchlogError(.corruption, "the event chain of \(subject) points to missing position \(position)")
+            }
+            let previous = try header(bytes, position: position).previousOfCustomer
+            guard previous < position else {
+                throw TouchlogError(.corruption, "the event chain of \(subject) loops at position \(position)")
+            }
+            if position <= limit {
+                let event = try decodeRecord(bytes, position: position, includingJSON: false)
+                if horizon.includes(event) { result.append(event) }
+            }
+            position = previous
+        }
+        return result.reversed()
+    }
+
+    /// A customer's profile as it was at `horizon`, folded from their own events (never from the
+    /// profile view, which only knows the present). `nil` if no event of theirs counts then.
+    public func profile(of subject: String, at horizon: Horizon) throws(TouchlogError) -> CustomerProfile? {
+        let events = try history(of: subject, at: horizon)
+        return events.isEmpty ? nil : Self.fold(events)
+    }
+
+    static func fold(_ events: [StoredEvent]) -> CustomerProfile {
+        var profile = CustomerProfile()
+        for event in events { profile.apply(event.event, position: event.position) }
+        return profile
+    }
+
+    /// A customer's loyalty at `horizon`, evaluated at its evaluation time, with RFM scores against
+    /// the population of that horizon. Without a recorded-time limit the population comes from the
+    /// profile view (one pass over the profiles); with one, from a replay of the log up to it.
+    ///
+    /// - Returns: `nil` if no event of the customer counts at the horizon.
+    public func loyalty(of subject: String, at horizon: Horizon) throws(TouchlogError) -> CustomerLoyalty? {
+        guard let profile = try profile(of: subject, at: horizon) else { return nil }
+        let asOf = horizon.evaluationTime
+        let asOfDay = Timestamp.day(of: asOf)
+        let summary = Self.summary(of: profile, asOfDay: asOfDay)
+        guard summary != nil else { return Self.loyalty(subject, profile, nil, scorer: nil, asOf: asOf) }
+        let scorer: RFMScorer
+        if horizon.limitsRecording {
+            scorer = Self.scorer(of: try replay(at: horizon).profiles.values, asOfDay: asOfDay)
+        } else {
+            scorer = try withView("profile") { txn, database in try populationScorer(txn, database, asOfDay: asOfDay) }
+        }
+        return Self.loyalty(subject, profile, summary, scorer: scorer, asOf: asOf)
+    }
+
+    /// A customer's churn flags at `horizon`, evaluated at its evaluation time, from their own
+    /// events at that horizon. `nil` if no event of the customer counts then.
+    public func churn(
+        of subject: String, at horizon: Horizon, thresholds: ChurnThresholds = ChurnThresholds()
+    ) throws(TouchlogError) -> CustomerChurn? {
+        guard let profile = try profile(of: subject, at: horizon) else { return nil }
+        return Self.churn(of: subject, profile, asOf: horizon.evaluationTime, thresholds: thresholds)
+    }
+}
