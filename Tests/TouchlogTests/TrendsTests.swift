@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import Touchlog
 
@@ -54,6 +55,91 @@ struct TrendsTests {
             let before = try a.satisfactionTrends(bucket: .week, by: .channel)
             try a.rebuild(["trends"])
             #expect(try a.satisfactionTrends(bucket: .week, by: .channel) == before, "seed \(seed)")
+        }
+    }
+
+    @Test func resolutionTimeIsHandCheckedWhateverArrivesFirst() throws {
+        let events = [
+            Self.complaint("r1", "resolved", "2025-03-06T22:00:00Z", channel: "email"),  // resolved before its opening arrives
+            Self.complaint("o1", "opened", "2025-03-05T10:00:00Z", channel: "phone"),
+        ].map { $0.replacingOccurrences(of: "k-r1", with: "k-1").replacingOccurrences(of: "k-o1", with: "k-1") }
+        let earlierResolution = Self.complaint("r0", "resolved", "2025-03-06T10:00:00Z", channel: "chat").replacingOccurrences(of: "k-r0", with: "k-1")
+        try withTemporaryLog { log, _ in
+            _ = try log.append([try EventDecoder().decodeValid(events[0])])
+            #expect(try log.satisfactionTrends(bucket: .day).allSatisfy { $0.meanResolutionHours == nil })
+            _ = try log.append([try EventDecoder().decodeValid(events[1])])
+            let day = try #require(try log.satisfactionTrends(bucket: .day).first { $0.period == "2025-03-06" })
+            #expect(day.counters.resolutions == 1 && day.meanResolutionHours == 36)
+            #expect(try log.satisfactionTrends(bucket: .day, by: .channel).first { $0.group == "email" && $0.period == "2025-03-06" }?.meanResolutionHours == 36)
+            // A late, earlier resolution takes the first one back and counts instead (24 h, chat).
+            _ = try log.append([try EventDecoder().decodeValid(earlierResolution)])
+            let rows = try log.satisfactionTrends(bucket: .day, by: .channel)
+            #expect(rows.first { $0.group == "chat" }?.meanResolutionHours == 24)
+            #expect(rows.first { $0.group == "email" }?.meanResolutionHours == nil)
+            #expect(try log.satisfactionTrends(bucket: .month).first?.meanResolutionHours == 24)
+        }
+    }
+
+    /// The reference for resolutions and regions, folded naively from the plain list of events.
+    static func reference(_ lines: [String]) throws -> (resolutions: [String: (count: Int64, micros: Int64)], regionSurveys: [String: Int64]) {
+        var complaints: [String: (opened: Int64?, resolved: Int64?)] = [:]
+        var hasRegion = Set<String>()
+        var surveys: [(subject: String, month: String)] = []
+        for line in lines {
+            let event = try EventDecoder().decodeValid(line).event
+            let month = String(event.time.rfc3339.prefix(7))
+            switch event.payload {
+            case .complaint(let complaint):
+                let key = event.subject + "\u{0}" + complaint.complaintId
+                let time = event.time.microseconds
+                var entry = complaints[key] ?? (nil, nil)
+                if complaint.status == .opened { entry.opened = min(entry.opened ?? time, time) } else { entry.resolved = min(entry.resolved ?? time, time) }
+                complaints[key] = entry
+            case .profileUpdated(let update) where update.attributes.contains { $0.0 == "region" }:
+                hasRegion.insert(event.subject)
+            case .survey:
+                surveys.append((event.subject, month))
+            default: break
+            }
+        }
+        var resolutions: [String: (count: Int64, micros: Int64)] = [:]
+        for (opened, resolved) in complaints.values {
+            guard let opened, let resolved else { continue }
+            let month = String(Timestamp(microseconds: resolved).rfc3339.prefix(7))
+            resolutions[month, default: (0, 0)].count += 1
+            resolutions[month, default: (0, 0)].micros += max(0, resolved - opened)
+        }
+        var regionSurveys: [String: Int64] = [:]
+        for survey in surveys { regionSurveys[(hasRegion.contains(survey.subject) ? "north" : "(unknown)") + " " + survey.month, default: 0] += 1 }
+        return (resolutions, regionSurveys)
+    }
+
+    @Test func resolutionsAndRegionsEqualANaiveReferenceInAnyOrder() throws {
+        let seed = testSeed()
+        let (lines, distinct) = ProjectionTests.stream(seed: seed, count: 800, customers: 20)
+        let expected = try Self.reference(distinct)
+        var rng = SeededRandom(seed: seed &+ 5)
+        try withTemporaryDirectory { directory in
+            let a = try EventLog(path: directory + "/a.db", options: .init(create: true, durable: false))
+            try ProjectionTests.append(lines, to: a, seed: seed &+ 6)
+            let b = try EventLog(path: directory + "/b.db", options: .init(create: true, durable: false))
+            try ProjectionTests.append(lines.shuffled(using: &rng), to: b, seed: seed &+ 7)
+            for log in [a, b] {
+                for row in try log.satisfactionTrends(bucket: .month) {
+                    let reference = expected.resolutions[row.period] ?? (0, 0)
+                    #expect(row.counters.resolutions == reference.count && row.counters.resolutionMicros == reference.micros, "seed \(seed) \(row.period)")
+                }
+                let resolvedMonths = try log.satisfactionTrends(bucket: .month).filter { $0.counters.resolutions > 0 }.count
+                #expect(resolvedMonths == expected.resolutions.count, "seed \(seed)")
+                var regions: [String: Int64] = [:]
+                for row in try log.satisfactionTrends(bucket: .month, by: .region) where row.counters.surveys > 0 {
+                    regions[row.group + " " + row.period] = row.counters.surveys
+                }
+                #expect(regions == expected.regionSurveys, "seed \(seed)")
+            }
+            let before = try a.satisfactionTrends(bucket: .day, by: .channel)
+            try a.rebuild(["trends"])
+            #expect(try a.satisfactionTrends(bucket: .day, by: .channel) == before, "seed \(seed)")
         }
     }
 }
