@@ -1,3 +1,6 @@
+import Dispatch
+import Glibc
+import LMDB
 import TouchlogAnalytics
 
 /// Every view as it was at a horizon, folded in memory from the log's events that count then.
@@ -40,45 +43,128 @@ extension EventLog {
     /// Replays the log at `horizon`: reads its prefix at the horizon's recorded time or position
     /// (in short read transactions, so appends go on), folds every event that had happened by the
     /// as-of time into every view in memory, and returns them. Needs no view: works on any log.
+    /// Customers are spread over `workers` threads (views of different customers are independent).
     ///
     /// - Parameter progress: called after each chunk with the position reached and the last position.
     public func replay(
-        at horizon: Horizon, chunkSize: Int = 200_000, progress: ((UInt64, UInt64) -> Void)? = nil
+        at horizon: Horizon, workers: Int = EventLog.foldWorkers, chunkSize: Int = 200_000,
+        progress: ((UInt64, UInt64) -> Void)? = nil
     ) throws(TouchlogError) -> Replay {
-        var profiles: [String: CustomerProfile] = [:]
-        var trends = TrendsFold()
-        var folded = 0
-        let last = try foldLog(at: horizon, chunkSize: chunkSize, progress: progress) { stored in
-            profiles[stored.event.subject, default: CustomerProfile()].apply(stored.event, position: stored.position)
-            try trends.fold(stored.event)
-            folded += 1
+        struct State {
+            var profiles: [String: CustomerProfile] = [:]
+            var trends = TrendsFold()
+            var folded = 0
         }
-        return Replay(horizon: horizon, lastPosition: last, eventsFolded: folded, profiles: profiles, trends: trends)
+        let (states, last) = try foldLogByCustomer(
+            at: horizon, workers: workers, chunkSize: chunkSize, progress: progress, makeState: State.init
+        ) { state, stored in
+            state.profiles[stored.event.subject, default: CustomerProfile()].apply(stored.event, position: stored.position)
+            try state.trends.fold(stored.event)
+            state.folded += 1
+        }
+        var merged = states[0]
+        for state in states.dropFirst() {
+            merged.profiles.merge(state.profiles) { first, _ in first }  // disjoint: each customer has one worker
+            merged.trends.merge(state.trends)
+            merged.folded += state.folded
+        }
+        return Replay(horizon: horizon, lastPosition: last, eventsFolded: merged.folded, profiles: merged.profiles, trends: merged.trends)
     }
+
+    /// Threads a whole-log fold uses: the machine's cores, at most 8.
+    public static let foldWorkers = max(1, min(8, sysconf(Int32(_SC_NPROCESSORS_ONLN))))
 }
 
 extension EventLog {
-    /// Calls `body` with every event of the log's prefix at `horizon` that had happened by its
-    /// as-of time, in position order, reading in short read transactions of `chunkSize` events
-    /// (the prefix never changes, so they all see the same events). Returns the prefix's last position.
+    /// Folds every event of the log's prefix at `horizon` that had happened by its as-of time, in
+    /// position order per customer, on `workers` threads: each thread reads the whole prefix but
+    /// decodes and folds only the customers whose subject hashes to it, into its own state. Reads
+    /// run in short read transactions of `chunkSize` events (the prefix never changes, so they all
+    /// see the same events). Returns the states (one per worker) and the prefix's last position.
+    func foldLogByCustomer<State>(
+        at horizon: Horizon, workers: Int = EventLog.foldWorkers, chunkSize: Int = 200_000,
+        progress: ((UInt64, UInt64) -> Void)? = nil, makeState: () -> State,
+        _ fold: (inout State, StoredEvent) throws -> Void
+    ) throws(TouchlogError) -> (states: [State], last: UInt64) {
+        let last = try lastPosition(at: horizon)
+        let workers = max(1, workers)
+        var states = (0..<workers).map { _ in makeState() }
+        var failures = [TouchlogError?](repeating: nil, count: workers)
+        withoutActuallyEscaping(fold) { fold in
+            states.withUnsafeMutableBufferPointer { stateSlots in
+                failures.withUnsafeMutableBufferPointer { failureSlots in
+                    let states = stateSlots, failures = failureSlots
+                    // Each worker touches only its own slot of `states` and `failures`.
+                    let run = UncheckedSendable { [self] (worker: Int) in
+                        var reached: UInt64 = 0
+                        do {
+                            while reached < last {
+                                let target = min(last, reached + UInt64(chunkSize))
+                                try withSnapshot("replaying the log") { txn in
+                                    try forEachEvent(txn, after: reached, through: target, worker: worker, of: workers) { stored in
+                                        if horizon.includes(stored) { try fold(&states[worker], stored) }
+                                    }
+                                }
+                                reached = target
+                                if worker == 0 {
+                                    releaseMappedPages()
+                                    progress?(reached, last)
+                                }
+                            }
+                        } catch {
+                            failures[worker] = (error as? TouchlogError) ?? TouchlogError.storage(error, while: "replaying the log")
+                        }
+                    }
+                    if workers == 1 { run.value(0) } else { DispatchQueue.concurrentPerform(iterations: workers) { run.value($0) } }
+                }
+            }
+        }
+        if let failure = failures.compactMap({ $0 }).first { throw failure }
+        return (states, last)
+    }
+
+    /// Like `forEachEventForProjection`, for the events of worker `worker`'s customers only.
+    private func forEachEvent(
+        _ txn: Transaction, after: UInt64, through: UInt64, worker: Int, of workers: Int, _ body: (StoredEvent) throws -> Void
+    ) throws {
+        guard through > after else { return }
+        try txn.withCursor(events) { cursor in
+            var entry = try PositionKey.of(after + 1).withUnsafeBytes { try cursor.seek(atOrAfter: $0) }
+            while let current = entry, let position = PositionKey.decode(current.key), position <= through {
+                if workers == 1 || Self.worker(ofRecord: current.value, workers: workers) == worker {
+                    try body(try decodeRecord(current.value, position: position, includingJSON: false))
+                }
+                entry = try cursor.next()
+            }
+        }
+    }
+
+    /// The worker of a record's customer: FNV-1a of the subject's bytes (read from the record
+    /// without checking it; the worker that decodes it does). A damaged length goes to worker 0.
+    static func worker(ofRecord bytes: UnsafeRawBufferPointer, workers: Int) -> Int {
+        let offset = RecordCodec.headerSize
+        guard bytes.count >= offset + 2 else { return 0 }
+        let length = Int(bytes[offset]) | Int(bytes[offset + 1]) << 8
+        guard bytes.count >= offset + 2 + length else { return 0 }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes[(offset + 2)..<(offset + 2 + length)] { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return Int(hash % UInt64(workers))
+    }
+
+    /// `foldLogByCustomer` on one thread, for folds that are not split by customer.
     @discardableResult
     func foldLog(
         at horizon: Horizon, chunkSize: Int = 200_000, progress: ((UInt64, UInt64) -> Void)? = nil,
         _ body: (StoredEvent) throws -> Void
     ) throws(TouchlogError) -> UInt64 {
-        let last = try lastPosition(at: horizon)
-        var reached: UInt64 = 0
-        while reached < last {
-            let target = min(last, reached + UInt64(chunkSize))
-            try withSnapshot("replaying the log") { txn in
-                try forEachEventForProjection(txn, after: reached, through: target) { stored in
-                    if horizon.includes(stored) { try body(stored) }
-                }
-            }
-            reached = target
-            releaseMappedPages()
-            progress?(reached, last)
-        }
-        return last
+        try foldLogByCustomer(at: horizon, workers: 1, chunkSize: chunkSize, progress: progress, makeState: { () }) { _, event in
+            try body(event)
+        }.last
     }
+}
+
+/// A value handed to other threads whose safety the caller ensures (disjoint slots per thread).
+private struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }

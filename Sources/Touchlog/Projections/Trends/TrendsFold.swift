@@ -24,6 +24,13 @@ struct TrendsFold: Sendable {
         self.grouping = grouping
     }
 
+    /// Adds another fold of other customers' events (complaint states are per customer, so disjoint).
+    mutating func merge(_ other: TrendsFold) {
+        for (key, delta) in other.deltas { deltas[key, default: TrendCounters()].add(delta) }
+        complaints.merge(other.complaints) { mine, _ in mine }
+        changedComplaints.formUnion(other.changedComplaints)
+    }
+
     /// Folds one event; `loadComplaint` supplies the stored state of a complaint not yet in memory.
     mutating func fold(_ event: TouchEvent, loadComplaint: ([UInt8]) throws -> ComplaintState? = { _ in nil }) rethrows {
         guard let (counters, channel) = TrendCounters.of(event) else { return }
