@@ -57,8 +57,8 @@ extension EventLog {
 
     /// Rebuilds views from position 1 into their spare slot while appends and readers go on, then
     /// makes the new view live in one transaction (readers see the old view until then, the new
-    /// one after). Projectors with an in-memory folder (`makeRebuildFolder`) read the log in
-    /// short read transactions of `chunkSize` events and write the view once; interrupted, they
+    /// one after). Projectors with an in-memory folder (`makeRebuildFolder`) are rebuilt together,
+    /// in one reading of the log spread over all cores (see `rebuildInMemory`); interrupted, they
     /// start again. Others fold `chunkSize` events per write transaction and resume where they
     /// stopped.
     ///
@@ -75,11 +75,9 @@ extension EventLog {
             }
             return view
         }
-        for view in selected {
-            if var folder = view.projector.makeRebuildFolder() {
-                try rebuildInMemory(view, folder: &folder, chunkSize: chunkSize, progress: progress)
-                continue
-            }
+        let inMemory = selected.filter { $0.projector.makeRebuildFolder() != nil }
+        if !inMemory.isEmpty { try rebuildInMemory(inMemory, chunkSize: chunkSize, progress: progress) }
+        for view in selected where view.projector.makeRebuildFolder() == nil {
             var finished = false
             while !finished {
                 let (reached, head, done) = try rebuildStep(view, chunkSize: chunkSize)
@@ -89,43 +87,77 @@ extension EventLog {
         }
     }
 
-    /// A rebuild through an in-memory folder: reads the log up to the head in chunks of short read
-    /// transactions (appends go on), then in one write transaction writes the folded view into the
-    /// spare slot, folds what was appended meanwhile, and swaps. Interrupted, it leaves the live
-    /// view as it was and simply starts again next time.
-    private func rebuildInMemory(
-        _ view: View, folder: inout any ViewFolder, chunkSize: Int, progress: ((String, UInt64, UInt64) -> Void)?
-    ) throws(TouchlogError) {
-        var reached: UInt64 = 0
-        while true {
-            let (head, next) = try withSnapshot("rebuilding the \(view.projector.name) view") { txn in
-                let head = try readMetadata(txn).head
-                let target = min(head, reached + UInt64(chunkSize))
-                try forEachEventForProjection(txn, after: reached, through: target) { try folder.fold($0) }
-                return (head, target)
-            }
-            reached = next
-            releaseMappedPages()  // a rebuild reads the whole file; keep it out of the resident set
-            progress?(view.projector.name, reached, head)
-            if reached == head { break }
+    /// The rebuild of the views with an in-memory folder, all in one reading of the log.
+    ///
+    /// Customers are split across `foldWorkers` threads and, so that memory stays bounded, across
+    /// passes (about 20,000 customers' profiles per pass and thread). Each pass reads the log up to
+    /// the head seen at the start in short read transactions (appends go on), folds its customers,
+    /// and writes the entries that are final into the views' spare slots (no reader sees those).
+    /// A last write transaction writes the rest, folds what was appended meanwhile, and swaps.
+    /// Interrupted, it leaves the live views as they were and starts again next time.
+    private func rebuildInMemory(_ views: [View], chunkSize: Int, progress: ((String, UInt64, UInt64) -> Void)?) throws(TouchlogError) {
+        let names = views.map(\.projector.name).joined(separator: ", ")
+        let workers = Self.foldWorkers
+        let (head, customers) = try withSnapshot("reading the head") { txn in
+            (try readMetadata(txn).head, Int(try txn.statistics(self.customers).entries))
         }
-        let folded = folder
-        let foldedThrough = reached
-        do {
-            try environment.write { txn in
-                let head = try readMetadata(txn).head
-                let checkpoint = try checkpoint(of: view, in: txn) ?? ViewCheckpoint()
-                let spareSlot = 1 - checkpoint.liveSlot
-                let store = ViewStore(txn: txn, database: view.slots[Int(spareSlot)])
-                try txn.removeAll(view.slots[Int(spareSlot)])
-                try folded.write(to: store)
-                var rest: [StoredEvent] = []
-                try forEachEventForProjection(txn, after: foldedThrough, through: head) { rest.append($0) }
-                try view.projector.apply(rest, to: store)
-                try swapIn(view, slot: spareSlot, replacing: checkpoint.liveSlot, head: head, in: txn)
+        let passes = max(1, (customers + 20_000 * workers - 1) / (20_000 * workers))
+        var spareEntries: [Int] = []
+        try writeRebuild(names) { txn in
+            spareEntries = try views.map { view in
+                let spare = view.slots[1 - Int(try checkpoint(of: view, in: txn)?.liveSlot ?? 0)]
+                try txn.removeAll(spare)
+                return 0
             }
+        }
+        var folders = views.map { $0.projector.makeRebuildFolder()! }
+        for pass in 0..<passes {
+            let (states, _) = try foldLogByCustomer(
+                at: Horizon(position: head), workers: workers, pass: pass, of: passes, chunkSize: chunkSize,
+                progress: { reached, last in progress?(names, (UInt64(pass) * last + reached) / UInt64(passes), last) },
+                makeState: { views.map { $0.projector.makeRebuildFolder()! } }
+            ) { folders, event in
+                for index in folders.indices { try folders[index].fold(event) }
+            }
+            for state in states { for index in folders.indices { folders[index].merge(state[index]) } }
+            try writeRebuild(names) { txn in
+                for (index, view) in views.enumerated() {
+                    let store = try spareStore(of: view, in: txn, expecting: spareEntries[index])
+                    try folders[index].flush(to: store)
+                    spareEntries[index] = Int(try txn.statistics(store.database).entries)
+                }
+            }
+        }
+        try writeRebuild(names) { txn in
+            let newHead = try readMetadata(txn).head
+            var rest: [StoredEvent] = []
+            try forEachEventForProjection(txn, after: head, through: newHead) { rest.append($0) }
+            for (index, view) in views.enumerated() {
+                let store = try spareStore(of: view, in: txn, expecting: spareEntries[index])
+                try folders[index].write(to: store)
+                try view.projector.apply(rest, to: store)
+                let live = try checkpoint(of: view, in: txn)?.liveSlot ?? 0
+                try swapIn(view, slot: 1 - live, replacing: live, head: newHead, in: txn)
+            }
+        }
+    }
+
+    /// The spare slot of a view being rebuilt, after checking that no one else wrote to it.
+    private func spareStore(of view: View, in txn: Transaction, expecting entries: Int) throws -> ViewStore {
+        let spare = view.slots[1 - Int(try checkpoint(of: view, in: txn)?.liveSlot ?? 0)]
+        guard Int(try txn.statistics(spare).entries) == entries else {
+            throw TouchlogError(.storage, "another rebuild of the \(view.projector.name) view ran at the same time; run the rebuild again")
+        }
+        return ViewStore(txn: txn, database: spare)
+    }
+
+    private func writeRebuild(_ names: String, _ body: (Transaction) throws -> Void) throws(TouchlogError) {
+        do {
+            try environment.write(body)
+        } catch let error as TouchlogError {
+            throw error
         } catch {
-            throw TouchlogError.storage(error, while: "rebuilding the \(view.projector.name) view")
+            throw TouchlogError.storage(error, while: "rebuilding the \(names) view")
         }
     }
 

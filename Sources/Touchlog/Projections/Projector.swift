@@ -26,12 +26,24 @@ public protocol Projector: Sendable {
     func makeRebuildFolder() -> (any ViewFolder)?
 }
 
-/// Accumulates a whole view in memory during a rebuild, then writes it.
+/// Accumulates a view in memory during a rebuild, then writes it.
+///
+/// Rebuilds split customers across threads and, to bound memory, across passes over the log: a
+/// folder sees every event of its share of the customers, in position order.
 public protocol ViewFolder {
     /// Folds one event (in position order).
     mutating func fold(_ event: StoredEvent) throws
-    /// Writes every entry into the empty view.
+    /// Adds a folder of the same projector that folded other customers' events.
+    mutating func merge(_ other: any ViewFolder)
+    /// After a pass over some customers: writes the entries that are final and forgets them.
+    /// The default keeps everything for `write`.
+    mutating func flush(to view: ViewStore) throws
+    /// Writes every remaining entry into the view.
     func write(to view: ViewStore) throws
+}
+
+extension ViewFolder {
+    public mutating func flush(to view: ViewStore) throws {}
 }
 
 extension Projector {

@@ -80,9 +80,10 @@ extension EventLog {
     /// position order per customer, on `workers` threads: each thread reads the whole prefix but
     /// decodes and folds only the customers whose subject hashes to it, into its own state. Reads
     /// run in short read transactions of `chunkSize` events (the prefix never changes, so they all
-    /// see the same events). Returns the states (one per worker) and the prefix's last position.
+    /// see the same events). With several `passes`, only the customers of pass `pass` are folded.
+    /// Returns the states (one per worker) and the prefix's last position.
     func foldLogByCustomer<State>(
-        at horizon: Horizon, workers: Int = EventLog.foldWorkers, chunkSize: Int = 200_000,
+        at horizon: Horizon, workers: Int = EventLog.foldWorkers, pass: Int = 0, of passes: Int = 1, chunkSize: Int = 200_000,
         progress: ((UInt64, UInt64) -> Void)? = nil, makeState: () -> State,
         _ fold: (inout State, StoredEvent) throws -> Void
     ) throws(TouchlogError) -> (states: [State], last: UInt64) {
@@ -101,7 +102,7 @@ extension EventLog {
                             while reached < last {
                                 let target = min(last, reached + UInt64(chunkSize))
                                 try withSnapshot("replaying the log") { txn in
-                                    try forEachEvent(txn, after: reached, through: target, worker: worker, of: workers) { stored in
+                                    try forEachEvent(txn, after: reached, through: target, bucket: pass * workers + worker, of: passes * workers) { stored in
                                         if horizon.includes(stored) { try fold(&states[worker], stored) }
                                     }
                                 }
@@ -123,15 +124,15 @@ extension EventLog {
         return (states, last)
     }
 
-    /// Like `forEachEventForProjection`, for the events of worker `worker`'s customers only.
+    /// Like `forEachEventForProjection`, for the events of the customers in bucket `bucket` only.
     private func forEachEvent(
-        _ txn: Transaction, after: UInt64, through: UInt64, worker: Int, of workers: Int, _ body: (StoredEvent) throws -> Void
+        _ txn: Transaction, after: UInt64, through: UInt64, bucket: Int, of buckets: Int, _ body: (StoredEvent) throws -> Void
     ) throws {
         guard through > after else { return }
         try txn.withCursor(events) { cursor in
             var entry = try PositionKey.of(after + 1).withUnsafeBytes { try cursor.seek(atOrAfter: $0) }
             while let current = entry, let position = PositionKey.decode(current.key), position <= through {
-                if workers == 1 || Self.worker(ofRecord: current.value, workers: workers) == worker {
+                if buckets == 1 || Self.bucket(ofRecord: current.value, buckets: buckets) == bucket {
                     try body(try decodeRecord(current.value, position: position, includingJSON: false))
                 }
                 entry = try cursor.next()
@@ -139,16 +140,16 @@ extension EventLog {
         }
     }
 
-    /// The worker of a record's customer: FNV-1a of the subject's bytes (read from the record
-    /// without checking it; the worker that decodes it does). A damaged length goes to worker 0.
-    static func worker(ofRecord bytes: UnsafeRawBufferPointer, workers: Int) -> Int {
+    /// The bucket of a record's customer: FNV-1a of the subject's bytes (read from the record
+    /// without checking it; the worker that decodes it does). A damaged length goes to bucket 0.
+    static func bucket(ofRecord bytes: UnsafeRawBufferPointer, buckets: Int) -> Int {
         let offset = RecordCodec.headerSize
         guard bytes.count >= offset + 2 else { return 0 }
         let length = Int(bytes[offset]) | Int(bytes[offset + 1]) << 8
         guard bytes.count >= offset + 2 + length else { return 0 }
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in bytes[(offset + 2)..<(offset + 2 + length)] { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        return Int(hash % UInt64(workers))
+        return Int(hash % UInt64(buckets))
     }
 
     /// `foldLogByCustomer` on one thread, for folds that are not split by customer.

@@ -25,12 +25,22 @@ public struct ProfileProjector: Projector {
     public func makeRebuildFolder() -> (any ViewFolder)? { ProfileFolder() }
 }
 
-/// Every customer's profile in memory, written once at the end of a rebuild.
+/// The profiles of a rebuild's share of customers in memory, written after each pass.
 struct ProfileFolder: ViewFolder {
     var profiles: [String: CustomerProfile] = [:]
 
     mutating func fold(_ event: StoredEvent) throws {
         profiles[event.event.subject, default: CustomerProfile()].apply(event.event, position: event.position)
+    }
+
+    mutating func merge(_ other: any ViewFolder) {
+        guard let other = other as? ProfileFolder else { return }
+        profiles.merge(other.profiles) { mine, _ in mine }  // disjoint customers
+    }
+
+    mutating func flush(to view: ViewStore) throws {
+        try write(to: view)
+        profiles = [:]
     }
 
     func write(to view: ViewStore) throws {

@@ -40,6 +40,10 @@ struct TrendsFolder: ViewFolder {
 
     mutating func fold(_ event: StoredEvent) throws { try fold.fold(event.event) }
 
+    mutating func merge(_ other: any ViewFolder) {
+        if let other = other as? TrendsFolder { fold.merge(other.fold) }
+    }
+
     func write(to view: ViewStore) throws {
         for (key, state) in fold.complaints { try view.put(key, state.encoded) }
         for (key, counters) in fold.deltas where counters != TrendCounters() { try view.put(key, counters.encoded) }
