@@ -8,8 +8,10 @@ struct GlobalOptions: ParsableArguments {
     var db: String = ProcessInfo.processInfo.environment["TOUCHLOG_DB"] ?? "./touchlog.db"
 
     /// Opens the log, turning a failure into a one-line error and an exit status.
-    func openLog(readOnly: Bool = false) throws -> EventLog {
-        try reportingFailures { try EventLog(path: db, options: EventLog.Options(readOnly: readOnly)) }
+    func openLog(readOnly: Bool = false, inlineViews: Bool = true) throws -> EventLog {
+        var options = EventLog.Options(readOnly: readOnly)
+        options.inlineViews = inlineViews
+        return try reportingFailures { try EventLog(path: db, options: options) }
     }
 }
 

@@ -57,3 +57,23 @@ struct MachineOutputTests {
         }
     }
 }
+
+/// A bulk load with --defer-views ends with the same views as folding them inline.
+struct DeferredViewsTests {
+    @Test func deferredViewsEqualInlineViews() throws {
+        try withTemporaryDirectory { directory in
+            let input = directory + "/in.ndjson", inline = directory + "/a.db", deferred = directory + "/b.db"
+            try CLI.run(CLI.sample, ["--customers", "100", "--seed", "5", "--out", input])
+            for db in [inline, deferred] { try CLI.touchlog("init", "--db", db) }
+            try CLI.touchlog("append", input, "--db", inline, "--batch-size", "700")
+            let loaded = try CLI.touchlog("append", input, "--db", deferred, "--batch-size", "700", "--defer-views")
+            #expect(loaded.status == 0 && loaded.stdout.contains("Rebuilt the views"), "\(loaded.stderr)")
+            for arguments in [["view", "profile", "cust-0000042", "--json"], ["trends", "satisfaction", "--bucket", "day", "--by", "channel", "--json"],
+                              ["churn", "list", "--as-of", "2026-01-01", "--json", "--limit", "500"]] {
+                let a = try CLI.run(CLI.touchlog, arguments + ["--db", inline]).stdout
+                let b = try CLI.run(CLI.touchlog, arguments + ["--db", deferred]).stdout
+                #expect(!a.isEmpty && a == b, "\(arguments)")
+            }
+        }
+    }
+}

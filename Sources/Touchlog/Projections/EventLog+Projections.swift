@@ -22,6 +22,7 @@ extension EventLog {
         _ txn: Transaction, inputs: [Result<DecodedEvent, EventRejection>], outcomes: [AppendOutcome],
         recordedAt: Timestamp, from oldHead: UInt64, to newHead: UInt64
     ) throws {
+        guard inlineViews else { return }
         var stored: [StoredEvent] = []
         stored.reserveCapacity(Int(newHead - oldHead))
         var outcomeIndex = 0

@@ -24,7 +24,7 @@ struct AppendCommand: ParsableCommand {
     @OptionGroup var ingest: IngestOptions
 
     func run() throws {
-        try ingest.run(file: file, into: try global.openLog())
+        try ingest.run(file: file, into: try global.openLog(inlineViews: !ingest.deferViews))
     }
 }
 
@@ -44,6 +44,9 @@ struct IngestOptions: ParsableArguments {
 
     @Flag(help: "Print one JSON line per batch as it is committed, then a summary line.")
     var json = false
+
+    @Flag(help: "For bulk loads: store the log only, then rebuild the views once at the end (much faster than folding batch by batch; until then, reading a view says it is out of date, and an interrupted load rebuilds them on the next open).")
+    var deferViews = false
 
     func validate() throws {
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
@@ -101,7 +104,18 @@ struct IngestOptions: ParsableArguments {
         progress.finish()
         try rejectsFile?.close()
         report(summary, listed: listed, elapsed: progress.elapsed)
+        if deferViews { try rebuildViews(log) }
         if summary.rejected > 0 { throw ExitCode(1) }
+    }
+
+    /// The end of a deferred-views load: one rebuild of every view.
+    private func rebuildViews(_ log: EventLog) throws {
+        let progress = ProgressLine()
+        try reportingFailures {
+            try log.rebuild { names, reached, head in progress.update("rebuilding \(names): \(grouped(reached)) / \(grouped(head))") }
+        }
+        progress.finish()
+        if !json { print("Rebuilt the views (\(log.viewNames.joined(separator: ", "))) in \(String(format: "%.2f", progress.elapsed)) s.") }
     }
 
     private func report(_ summary: Ingestor.Summary, listed: Int, elapsed: Double) {

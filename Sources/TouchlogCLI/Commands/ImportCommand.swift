@@ -29,7 +29,7 @@ struct CDNOWImport: ParsableCommand {
 
     func run() throws {
         var importer = CDNOWImporter()
-        try ingest.run(file: file, into: try global.openLog()) { (bytes) throws(ValidationFailure) -> [UInt8]? in
+        try ingest.run(file: file, into: try global.openLog(inlineViews: !ingest.deferViews)) { (bytes) throws(ValidationFailure) -> [UInt8]? in
             try importer.event(fromLine: String(decoding: bytes, as: UTF8.self))
         }
     }
@@ -70,7 +70,7 @@ struct CSVImport: ParsableCommand {
             fail("mapping \(mapping) is not valid: \(error)", status: 1)
         }
         var importer = CSVImporter(mapping: parsed)
-        try ingest.run(file: file, into: try global.openLog()) { (bytes) throws(ValidationFailure) -> [UInt8]? in
+        try ingest.run(file: file, into: try global.openLog(inlineViews: !ingest.deferViews)) { (bytes) throws(ValidationFailure) -> [UInt8]? in
             try importer.event(fromLine: bytes)
         }
     }
