@@ -1,6 +1,7 @@
 import Glibc
 import LMDB
 import Synchronization
+import TouchlogAnalytics
 
 /// The immutable, ordered log of customer touches, stored in one LMDB environment.
 ///
@@ -61,6 +62,14 @@ public final class EventLog: Sendable {
     let generationSize: UInt64
     /// Bloom filters of sealed generations, which never change once written.
     let filterCache = Mutex<[UInt32: BloomFilter]>([:])
+    /// RFM populations of recent (head, as-of day) pairs, so that one customer's loyalty does not
+    /// rescan every profile for each question about the same day.
+    let scorerCache = Mutex<[ScorerKey: RFMScorer]>([:])
+
+    struct ScorerKey: Hashable {
+        let head: UInt64
+        let day: Int
+    }
     let checkpoints: Database
     /// The views this log maintains, each with its two slots.
     let views: [View]

@@ -1,3 +1,4 @@
+import Synchronization
 import LMDB
 import TouchlogAnalytics
 
@@ -68,7 +69,8 @@ extension EventLog {
 
     /// A customer's loyalty at `horizon`, evaluated at its evaluation time, with RFM scores against
     /// the population of that horizon. Without a recorded-time limit the population comes from the
-    /// profile view (one pass over the profiles); with one, from a replay of the log up to it.
+    /// profile view (one pass over the profiles, kept for later questions about the same day until
+    /// the log moves on); with one, from a replay of the log up to it.
     ///
     /// - Returns: `nil` if no event of the customer counts at the horizon.
     public func loyalty(of subject: String, at horizon: Horizon) throws(TouchlogError) -> CustomerLoyalty? {
@@ -81,7 +83,16 @@ extension EventLog {
         if horizon.limitsRecording {
             scorer = Self.scorer(of: try replay(at: horizon).profiles.values, asOfDay: asOfDay)
         } else {
-            scorer = try withView("profile") { txn, database in try populationScorer(txn, database, asOfDay: asOfDay) }
+            scorer = try withView("profile") { txn, database in
+                let key = ScorerKey(head: try readMetadata(txn).head, day: asOfDay)
+                if let cached = scorerCache.withLock({ $0[key] }) { return cached }
+                let scorer = try populationScorer(txn, database, asOfDay: asOfDay)
+                scorerCache.withLock { cache in
+                    if cache.count >= 16 { cache.removeAll() }
+                    cache[key] = scorer
+                }
+                return scorer
+            }
         }
         return Self.loyalty(subject, profile, summary, scorer: scorer, asOf: asOf)
     }

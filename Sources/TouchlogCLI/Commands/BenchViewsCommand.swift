@@ -1,0 +1,100 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Touchlog
+
+struct BenchViewsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench-views",
+        abstract: "Measure view reads, time travel, replay and rebuild on an existing database.",
+        discussion: """
+        On the database at --db (fill it first, e.g. with touchlog-sample and append): point reads \
+        of the profile view on 1 and on all cores; one customer's profile and churn as of a random \
+        past time and as known at a random past position (latency percentiles); one customer's \
+        loyalty as of a day; a full replay of the log; and, with --rebuild, a rebuild of every \
+        view. Prints figures; never fails on time.
+        """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "Point reads per measurement.")
+    var reads = 200_000
+
+    @Option(help: "Time-travel questions per measurement.")
+    var questions = 2_000
+
+    @Flag(help: "Also rebuild every view (rewrites them; readers go on).")
+    var rebuild = false
+
+    func run() throws {
+        let log = try global.openLog(readOnly: !rebuild)
+        let statistics = try reportingFailures { try log.statistics() }
+        let head = statistics.head
+        guard head > 0 else { fail("the database is empty; append events first", status: 1) }
+        print("touchlog bench-views: \(grouped(head)) events, \(grouped(statistics.customers)) customers, \(ProcessInfo.processInfo.activeProcessorCount) cores")
+        var rng = SystemRandomNumberGenerator()
+        let customers = try reportingFailures {
+            try (0..<1_000).compactMap { _ in try log.event(at: UInt64.random(in: 1...head, using: &rng))?.event.subject }
+        }
+        let earliest = statistics.earliestEventTime?.microseconds ?? 0
+        let latest = statistics.latestEventTime?.microseconds ?? 0
+
+        // Point reads: the profile view, decoded, from one snapshot per read.
+        for threads in [1, ProcessInfo.processInfo.activeProcessorCount] {
+            let perThread = reads / threads
+            let seconds = try measure {
+                DispatchQueue.concurrentPerform(iterations: threads) { thread in
+                    for index in 0..<perThread { _ = try? log.profile(of: customers[(index &* 7 &+ thread) % customers.count]) }
+                }
+            }
+            print("profile point reads, \(threads) thread(s): \(grouped(Int(Double(perThread * threads) / seconds)))/s")
+        }
+
+        // One customer as it was: a walk of their own events.
+        var asOf: [Double] = [], knownAt: [Double] = []
+        for index in 0..<questions {
+            let customer = customers[index % customers.count]
+            let time = Timestamp(microseconds: Int64.random(in: earliest...max(earliest, latest), using: &rng))
+            asOf.append(try measure { _ = try log.profile(of: customer, at: Horizon(asOf: time)); _ = try log.churn(of: customer, at: Horizon(asOf: time)) })
+            let position = UInt64.random(in: 1...head, using: &rng)
+            knownAt.append(try measure { _ = try log.profile(of: customer, at: Horizon(position: position)) })
+        }
+        print("one customer's profile + churn as of a random time: \(percentiles(asOf))")
+        print("one customer's profile as known at a random position: \(percentiles(knownAt))")
+        let day = Timestamp(microseconds: latest - 30 * 86_400_000_000)
+        let first = try measure { _ = try log.loyalty(of: customers[0], asOf: day) }
+        var loyalty: [Double] = []
+        for index in 0..<min(questions, 500) {
+            loyalty.append(try measure { _ = try log.loyalty(of: customers[index % customers.count], asOf: day) })
+        }
+        print("one customer's loyalty as of a day: first \(String(format: "%.1f", first * 1000)) ms (RFM population pass), then \(percentiles(loyalty))")
+
+        var replayed = 0
+        let replaySeconds = try measure { replayed = try log.replay(at: Horizon(position: head)).eventsFolded }
+        print("replay of the whole log: \(grouped(replayed)) events in \(String(format: "%.2f", replaySeconds)) s, \(grouped(Int(Double(replayed) / replaySeconds))) events/s")
+        if rebuild {
+            let seconds = try measure { try log.rebuild() }
+            print("rebuild of every view (\(log.viewNames.joined(separator: ", "))): \(String(format: "%.2f", seconds)) s, \(grouped(Int(Double(head) / seconds))) events/s")
+        }
+        print("peak resident memory: \(byteSize(peakResidentBytes()))")
+    }
+
+    private func measure(_ body: () throws -> Void) throws -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        try reportingFailures(body)
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+
+    private func percentiles(_ seconds: [Double]) -> String {
+        let sorted = seconds.sorted()
+        func at(_ share: Double) -> String { String(format: "%.3f ms", sorted[min(sorted.count - 1, Int(Double(sorted.count) * share))] * 1000) }
+        return "p50 \(at(0.5)), p99 \(at(0.99)), max \(at(1.0))"
+    }
+
+    private func peakResidentBytes() -> Int {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return usage.ru_maxrss * 1024
+    }
+}
