@@ -88,6 +88,34 @@ struct ModelTests {
         }
     }
 
+    @Test func loyaltyAndChurnCarryThePredictionsOnceAModelIsStored() throws {
+        try withTemporaryLog { log, _ in
+            _ = try CDNOWImportTests().importFile("CDNOW_master_head.txt", into: log)
+            let before = try #require(try log.loyalty(of: "cdnow-00003", asOf: Self.asOf))
+            #expect(before.prediction == nil && before.jsonText().contains(#""pAlive":null"#))
+            #expect(try log.churnList(asOf: Self.asOf, flag: .lowPAlive, limit: 1000).isEmpty)
+
+            let report = try log.fitModel(asOf: Self.asOf, period: .calendarWeek)
+            try log.storeModel(report.model)
+            let row = try #require(report.customers.first { $0.customer == "cdnow-00003" })
+            let loyalty = try #require(try log.loyalty(of: "cdnow-00003", asOf: Self.asOf))
+            let prediction = try #require(loyalty.prediction)
+            #expect(prediction.probabilityAlive == row.probabilityAlive && prediction.modelAsOf == Self.asOf)
+            #expect(prediction.expectedPurchases == report.model.purchases.expectedPurchases(next: 12 * 4.345, given: row.pattern))
+            #expect(prediction.lifetimeValue == row.lifetimeValue)
+            #expect(loyalty.textLines().contains { $0.hasPrefix("P(alive)") })
+            #expect(try log.loyaltyOfAll(asOf: Self.asOf).first { $0.customer == "cdnow-00003" }?.prediction == prediction)
+
+            // low_p_alive: exactly the customers the fit puts below the threshold.
+            let low = Set(report.customers.filter { $0.probabilityAlive < 0.3 }.map(\.customer))
+            #expect(!low.isEmpty)
+            let flagged = try log.churnList(asOf: Self.asOf, flag: .lowPAlive, limit: 1000)
+            #expect(Set(flagged.map(\.customer)) == low)
+            let alive = try #require(report.customers.first { $0.summary.frequency == 0 })
+            #expect(try log.churn(of: alive.customer, asOf: Self.asOf)?.flags.contains { $0.reason == .lowPAlive } == false)
+        }
+    }
+
     @Test func unfittableDataIsAnInvalidArgumentWithTheReason() throws {
         try withTemporaryLog { log, _ in
             _ = try log.append([try EventDecoder().decodeValid(TestEvents.purchase(id: "p1", subject: "c1", time: "2025-01-01T09:00:00Z"))])

@@ -37,7 +37,7 @@ extension EventLog {
     ) throws(TouchlogError) -> CustomerChurn? {
         try withView("profile") { txn, database in
             guard let bytes = try txn.get(database, key: Array(subject.utf8)) else { return nil }
-            return Self.churn(of: subject, try CustomerProfile(encoded: bytes), asOf: asOf, thresholds: thresholds)
+            return Self.churn(of: subject, try CustomerProfile(encoded: bytes), asOf: asOf, thresholds: thresholds, model: try storedModel(in: txn))
         }
     }
 
@@ -49,12 +49,13 @@ extension EventLog {
     ) throws(TouchlogError) -> [CustomerChurn] {
         try withView("profile") { txn, database in
             var flagged: [CustomerChurn] = []
+            let model = try storedModel(in: txn)
             try txn.withCursor(database) { cursor in
                 var entry = try cursor.first()
                 while let current = entry {
                     entry = try cursor.next()
                     let subject = String(decoding: current.key, as: UTF8.self)
-                    let churn = Self.churn(of: subject, try CustomerProfile(encoded: current.value), asOf: asOf, thresholds: thresholds)
+                    let churn = Self.churn(of: subject, try CustomerProfile(encoded: current.value), asOf: asOf, thresholds: thresholds, model: model)
                     guard !churn.flags.isEmpty, churn.risk >= minimumRisk else { continue }
                     if let flag, !churn.flags.contains(where: { $0.reason == flag }) { continue }
                     flagged.append(churn)
@@ -65,13 +66,16 @@ extension EventLog {
         }
     }
 
-    static func churn(of subject: String, _ profile: CustomerProfile, asOf: Timestamp, thresholds: ChurnThresholds) -> CustomerChurn {
+    static func churn(
+        of subject: String, _ profile: CustomerProfile, asOf: Timestamp, thresholds: ChurnThresholds, model: FittedModel?
+    ) -> CustomerChurn {
         let day = Timestamp.day(of: asOf)
         let spend = profile.dailySpend.filter { Int($0.day) <= day }
         let nps = profile.latestNPS.flatMap { $0.time <= asOf ? (score: $0.score, day: Timestamp.day(of: $0.time)) : nil }
         let inputs = ChurnInputs(
             purchaseDays: spend.map { Int($0.day) }, purchaseSpend: spend.map(\.spend), latestNPS: nps,
-            openComplaintDays: profile.complaintsOpen(at: asOf).map(Timestamp.day(of:)), meanSentiment: profile.meanSentiment
+            openComplaintDays: profile.complaintsOpen(at: asOf).map(Timestamp.day(of:)), meanSentiment: profile.meanSentiment,
+            probabilityAlive: model?.prediction(spend.map { DailySpend(day: Int($0.day), spend: $0.spend) }, asOfDay: day)?.probabilityAlive
         )
         let (flags, risk) = ChurnRules.evaluate(inputs, asOfDay: day, thresholds: thresholds)
         return CustomerChurn(customer: subject, asOf: asOf, flags: flags, risk: risk)

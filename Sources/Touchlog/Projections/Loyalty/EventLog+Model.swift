@@ -91,9 +91,12 @@ extension EventLog {
 
     /// The stored fitted model, or `nil` if none was ever stored.
     public func storedModel() throws(TouchlogError) -> FittedModel? {
-        try withSnapshot("reading the fitted model") { txn in
-            try txn.get(meta, key: FittedModel.key).map { bytes throws in try FittedModel(encoded: bytes) }
-        }
+        try withSnapshot("reading the fitted model") { txn in try storedModel(in: txn) }
+    }
+
+    /// The stored fitted model in a transaction's snapshot.
+    func storedModel(in txn: Transaction) throws -> FittedModel? {
+        try txn.get(meta, key: FittedModel.key).map { bytes throws in try FittedModel(encoded: bytes) }
     }
 
     /// One customer's predictions from the stored model, as of `asOf` (default: the model's
