@@ -5,9 +5,12 @@ import Darwin
 #endif
 
 /// A fitted BG/NBD model and how the fit went.
-public struct BetaGeoFit: Sendable {
+public typealias BetaGeoFit = PurchaseModelFit<BetaGeoModel>
+
+/// A fitted repeat-purchase model and how the fit went.
+public struct PurchaseModelFit<Model: RepeatPurchaseModel>: Sendable {
     /// The maximum-likelihood parameters.
-    public let model: BetaGeoModel
+    public let model: Model
     /// The total log-likelihood of the customers at those parameters (times in periods).
     public let logLikelihood: Double
     /// Customers fitted on.
@@ -34,25 +37,10 @@ extension BetaGeoModel {
         aggregated rows: [(pattern: PurchasePattern, count: Int)], minimizer: Minimizer = Minimizer()
     ) throws(ModelFitError) -> BetaGeoFit {
         let rows = rows.filter { $0.count > 0 }
-        guard !rows.isEmpty else { throw ModelFitError(.invalidInput, "no customers to fit the BG/NBD model on") }
-        let maximumAge = rows.map(\.pattern.age).max() ?? 0
-        guard maximumAge > 0 else {
-            throw ModelFitError(.invalidInput, "every customer has T = 0: nobody has been observed after the first purchase")
-        }
-        guard rows.contains(where: { $0.pattern.frequency > 0 }) else {
-            throw ModelFitError(.invalidInput, "no customer made a repeat purchase: the BG/NBD parameters are not identified")
-        }
-        let likelihood = BetaGeoLikelihood(rows: rows, timeScale: 1 / maximumAge)
-        let starts: [[Double]] = [[0.1, 0.1, 0.1, 0.1], [0, 0, 0, 0], [-1, 0, -1, 1], [1, 1, 1, 1]]
-        let result = minimizer.minimize(likelihood.objective, starts: starts)
-        guard result.converged, result.point.count == 4 else {
-            throw ModelFitError(.notConverged, "the BG/NBD fit did not converge (\(result.status); gradient norm \(result.gradientNorm) after \(result.iterations) iterations)")
-        }
+        let (point, result) = try minimizeBetaGeo(rows: rows, modified: false, minimizer: minimizer)
         let model: BetaGeoModel
         do {
-            model = try BetaGeoModel(
-                r: exp(result.point[0]), alpha: exp(result.point[1]) / likelihood.timeScale,
-                a: exp(result.point[2]), b: exp(result.point[3]))
+            model = try BetaGeoModel(r: point.r, alpha: point.alpha, a: point.a, b: point.b)
         } catch {
             throw ModelFitError(.notConverged, "the BG/NBD fit ended at degenerate parameters (\(error.message)); the data may not support the model")
         }
@@ -63,10 +51,38 @@ extension BetaGeoModel {
     }
 }
 
-/// The BG/NBD mean negative log-likelihood and its gradient over (ln r, ln α, ln a, ln b), with
-/// the terms that depend on x alone computed once per distinct x.
+/// Checks the rows and minimises the (M)BG/NBD mean negative log-likelihood; returns r, α, a, b
+/// in the callers' time unit.
+func minimizeBetaGeo(
+    rows: [(pattern: PurchasePattern, count: Int)], modified: Bool, minimizer: Minimizer
+) throws(ModelFitError) -> (point: (r: Double, alpha: Double, a: Double, b: Double), result: MinimizationResult) {
+    let name = modified ? "MBG/NBD" : "BG/NBD"
+    guard !rows.isEmpty else { throw ModelFitError(.invalidInput, "no customers to fit the \(name) model on") }
+    let maximumAge = rows.map(\.pattern.age).max() ?? 0
+    guard maximumAge > 0 else {
+        throw ModelFitError(.invalidInput, "every customer has T = 0: nobody has been observed after the first purchase")
+    }
+    guard rows.contains(where: { $0.pattern.frequency > 0 }) else {
+        throw ModelFitError(.invalidInput, "no customer made a repeat purchase: the \(name) parameters are not identified")
+    }
+    let likelihood = BetaGeoLikelihood(rows: rows, timeScale: 1 / maximumAge, modified: modified)
+    let starts: [[Double]] = [[0.1, 0.1, 0.1, 0.1], [0, 0, 0, 0], [-1, 0, -1, 1], [1, 1, 1, 1]]
+    let result = minimizer.minimize(likelihood.objective, starts: starts)
+    guard result.converged, result.point.count == 4 else {
+        throw ModelFitError(.notConverged, "the \(name) fit did not converge (\(result.status); gradient norm \(result.gradientNorm) after \(result.iterations) iterations)")
+    }
+    let p = result.point
+    return ((exp(p[0]), exp(p[1]) / likelihood.timeScale, exp(p[2]), exp(p[3])), result)
+}
+
+/// The BG/NBD (or MBG/NBD) mean negative log-likelihood and its gradient over
+/// (ln r, ln α, ln a, ln b), with the terms that depend on x alone computed once per distinct x.
+///
+/// MBG/NBD differs by a shift s = 1 (BG/NBD: s = 0): A2 uses b + x + s and a + b + x + s, A4 uses
+/// ln(b + x − 1 + s), and the dropout term A4 also applies when x = 0.
 package struct BetaGeoLikelihood {
     let timeScale: Double
+    private let shift: Double
     /// Index into `distinctFrequencies` of each row.
     private let frequencyIndex: [Int]
     private let distinctFrequencies: [Double]
@@ -75,8 +91,9 @@ package struct BetaGeoLikelihood {
     private let weight: [Double]
     private let totalWeight: Double
 
-    package init(rows: [(pattern: PurchasePattern, count: Int)], timeScale: Double) {
+    package init(rows: [(pattern: PurchasePattern, count: Int)], timeScale: Double, modified: Bool = false) {
         self.timeScale = timeScale
+        shift = modified ? 1 : 0
         var indexOf: [Int: Int] = [:]
         var distinct: [Double] = []
         frequencyIndex = rows.map { row in
@@ -101,8 +118,9 @@ package struct BetaGeoLikelihood {
         let baseA2 = SpecialFunctions.logGamma(a + b) - SpecialFunctions.logGamma(b)
         var termX = [Double](), dRX = [Double](), dAX = [Double](), dBX = [Double]()
         for x in distinctFrequencies {
-            let psiRX = SpecialFunctions.digamma(r + x), psiBX = SpecialFunctions.digamma(b + x), psiABX = SpecialFunctions.digamma(a + b + x)
-            termX.append(SpecialFunctions.logGamma(r + x) - SpecialFunctions.logGamma(r) + baseA2 + SpecialFunctions.logGamma(b + x) - SpecialFunctions.logGamma(a + b + x))
+            let (bx, abx) = (b + x + shift, a + b + x + shift)
+            let psiRX = SpecialFunctions.digamma(r + x), psiBX = SpecialFunctions.digamma(bx), psiABX = SpecialFunctions.digamma(abx)
+            termX.append(SpecialFunctions.logGamma(r + x) - SpecialFunctions.logGamma(r) + baseA2 + SpecialFunctions.logGamma(bx) - SpecialFunctions.logGamma(abx))
             dRX.append(psiRX - psiR)
             dAX.append(psiAB - psiABX)
             dBX.append(psiAB + psiBX - psiB - psiABX)
@@ -117,9 +135,9 @@ package struct BetaGeoLikelihood {
             let a3 = -(r + x) * logAlphaT
             var ll = termX[k] + r * logAlpha
             var dR = dRX[k] + logAlpha, dAlpha = r / alpha, dA = dAX[k], dB = dBX[k]
-            if x > 0 {
+            if x > 0 || shift > 0 {
                 let logAlphaTx = log(alpha + recency[row])
-                let a4 = logA - log(b + x - 1) - (r + x) * logAlphaTx
+                let a4 = logA - log(b + x - 1 + shift) - (r + x) * logAlphaTx
                 let high = max(a3, a4)
                 let e3 = exp(a3 - high), e4 = exp(a4 - high)
                 let w3 = e3 / (e3 + e4), w4 = e4 / (e3 + e4)
@@ -127,7 +145,7 @@ package struct BetaGeoLikelihood {
                 dR += -w3 * logAlphaT - w4 * logAlphaTx
                 dAlpha += -(r + x) * (w3 / (alpha + age[row]) + w4 / (alpha + recency[row]))
                 dA += w4 / a
-                dB += -w4 / (b + x - 1)
+                dB += -w4 / (b + x - 1 + shift)
             } else {
                 ll += a3
                 dR += -logAlphaT

@@ -10,7 +10,7 @@ import Darwin
 ///
 /// Times are in the periods the summaries were made in (α is per period). The formulas are those
 /// of `lifetimes` 0.11.3's `BetaGeoFitter`; see Sources/TouchlogAnalytics/README.md.
-public struct BetaGeoModel: Sendable, Equatable {
+public struct BetaGeoModel: RepeatPurchaseModel, Equatable {
     /// Shape of the purchase-rate distribution.
     public let r: Double
     /// Scale of the purchase-rate distribution, in periods.

@@ -16,7 +16,7 @@ public enum CustomerLifetimeValue {
     ///     months; see ``PurchasePeriod/periodsPerMonth``.
     /// - Returns: The discounted value, or NaN for a negative horizon or a discount rate ≤ −1.
     public static func value(
-        purchases: BetaGeoModel, spend: GammaGammaModel, pattern: PurchasePattern, monetary: Double,
+        purchases: some RepeatPurchaseModel, spend: GammaGammaModel, pattern: PurchasePattern, monetary: Double,
         months: Int, monthlyDiscountRate: Double, periodsPerMonth: Double
     ) -> Double {
         guard months >= 0, monthlyDiscountRate > -1, periodsPerMonth > 0 else { return .nan }

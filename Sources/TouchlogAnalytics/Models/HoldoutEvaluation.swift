@@ -38,7 +38,7 @@ public struct HoldoutEvaluation: Sendable, Equatable {
     ///     at least 1.
     /// - Throws: ``ModelFitError`` `.invalidInput` for a negative duration or holdout count.
     public init(
-        model: BetaGeoModel, customers: [(pattern: PurchasePattern, holdoutPurchases: Int)], duration: Double,
+        model: some RepeatPurchaseModel, customers: [(pattern: PurchasePattern, holdoutPurchases: Int)], duration: Double,
         openGroupFrom: Int = 7
     ) throws(ModelFitError) {
         guard duration >= 0, duration.isFinite else { throw ModelFitError(.invalidInput, "the holdout length \(duration) is negative") }
