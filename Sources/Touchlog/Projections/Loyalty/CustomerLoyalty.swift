@@ -19,7 +19,7 @@ public struct CustomerLoyalty: Sendable {
     /// Days from first seen to `asOf`.
     public let tenureDays: Int?
     /// The stored model's prediction at `asOf`; `nil` without a model or a purchase by then.
-    public var prediction: ModelPrediction? = nil
+    public internal(set) var prediction: ModelPrediction? = nil
 
     /// More than one distinct purchase day by `asOf`.
     public var isRepeatCustomer: Bool { (summary?.frequency ?? 0) > 0 }
