@@ -67,7 +67,7 @@ extension EventLog {
     }
 
     static func churn(
-        of subject: String, _ profile: CustomerProfile, asOf: Timestamp, thresholds: ChurnThresholds, model: FittedModel?
+        of subject: String, _ profile: CustomerProfile, asOf: Timestamp, thresholds: ChurnThresholds, model: FittedModel? = nil
     ) -> CustomerChurn {
         let day = Timestamp.day(of: asOf)
         let spend = profile.dailySpend.filter { Int($0.day) <= day }

@@ -20,7 +20,7 @@ extension EventLog {
 
     static func loyalty(
         _ subject: String, _ profile: CustomerProfile, _ summary: PurchaseSummary?, scorer: RFMScorer?, asOf: Timestamp,
-        model: FittedModel?
+        model: FittedModel? = nil
     ) -> CustomerLoyalty {
         let asOfDay = Timestamp.day(of: asOf)
         let rfm = summary.flatMap { summary in
