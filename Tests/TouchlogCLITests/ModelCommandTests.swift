@@ -15,6 +15,7 @@ struct ModelCommandTests {
 
             let noModel = try CLI.touchlog("clv", "cdnow-00003", "--db", db)
             #expect(noModel.status == 2 && noModel.stderr == "touchlog: no model; run touchlog model fit\n")
+            #expect(try CLI.touchlog("model", "show", "--db", db).status == 2)
 
             let customers = directory + "/customers.ndjson"
             let fit = try CLI.touchlog("model", "fit", "--db", db, "--as-of", "1997-09-30", "--holdout-end", "1998-06-30", "--json", "--customers", customers)
@@ -36,6 +37,13 @@ struct ModelCommandTests {
                 return
             }
             #expect(alive > 0 && alive <= 1)
+
+            let shown = try CLI.touchlog("model", "show", "--db", db, "--json")
+            guard case .object(let stored)? = try? JSONParser.parse(shown.stdout), case .object(let storedBGNBD)? = stored["bgnbd"] else {
+                Issue.record("unexpected model show output \(shown.stdout)")
+                return
+            }
+            #expect(storedBGNBD["r"] == .number(r) && stored["asOf"] == .string("1997-09-30T00:00:00Z"))
 
             let text = try CLI.touchlog("model", "fit", "--db", db, "--as-of", "1997-09-30", "--holdout-end", "1998-06-30")
             #expect(text.status == 0 && text.stdout.contains("BG/NBD on 125 customers") && text.stdout.contains("7+"))
