@@ -4,7 +4,8 @@
 
 fit.json is `touchlog model fit --json` output (one or more runs: the median fit time counts),
 customers.ndjson its --customers file. lifetimes gets the same weekly summaries (freq='W',
-transactions up to CAL_END, observation_period_end=CAL_END), fits BetaGeoFitter and
+transactions up to CAL_END, observation_period_end=CAL_END; the holdout counts and length are
+checked against calibration_and_holdout_data), fits BetaGeoFitter and
 GammaGammaFitter (median time of three fits each), and predicts per customer. Criteria:
 parameters within 1%, per-customer P(alive) and expected purchases within 1e-3, the BG/NBD
 fit at least 10 times faster. Prints a table; exits 1 if a criterion fails.
@@ -18,7 +19,7 @@ import warnings
 import numpy as np
 import pandas as pd
 from lifetimes import BetaGeoFitter, GammaGammaFitter
-from lifetimes.utils import summary_data_from_transaction_data
+from lifetimes.utils import calibration_and_holdout_data, summary_data_from_transaction_data
 
 warnings.simplefilter("ignore")
 data, cal_end, holdout_end, customers_path = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[5]
@@ -89,13 +90,16 @@ clv = ggf.customer_lifetime_value(bgf, x, tx, T, summary["monetary_value"], time
 relative = float(np.max(np.abs(ours["clv"].to_numpy(float) - clv) / np.maximum(1.0, np.abs(clv))))
 row("CLV 12 months at 1%", f"sum {ours['clv'].sum():.0f}", f"sum {clv.sum():.0f}", f"max {relative:.1e} rel", "(shown)", True)
 
-# Holdout: distinct purchase weeks after the calibration end, up to the holdout end.
-holdout = frame[(frame["date"] > pd.Timestamp(cal_end)) & (frame["date"] <= pd.Timestamp(holdout_end))]
-weeks = holdout.assign(week=holdout["date"].dt.to_period("W")).groupby("customer_id")["week"].nunique()
-actual = weeks.reindex(summary.index, fill_value=0).to_numpy(int)
-same_holdout = np.array_equal(actual, ours["holdoutPurchases"].to_numpy(int))
-row("holdout repeat purchases", f"{int(ours['holdoutPurchases'].sum())}", f"{int(actual.sum())}", "per customer" if same_holdout else "differ",
-    "identical", same_holdout)
+# Holdout as lifetimes' calibration_and_holdout_data splits it (weekly).
+split = calibration_and_holdout_data(frame, "customer_id", "date", calibration_period_end=cal_end,
+                                     observation_period_end=holdout_end, freq="W").loc[summary.index]
+actual = split["frequency_holdout"].to_numpy(int)
+same_holdout = (np.array_equal(actual, ours["holdoutPurchases"].to_numpy(int))
+                and np.array_equal(split["frequency_cal"].to_numpy(float), x.to_numpy(float))
+                and np.array_equal(split["T_cal"].to_numpy(float), T.to_numpy(float))
+                and float(split["duration_holdout"].iloc[0]) == fit["holdout"]["periods"])
+row("holdout repeat purchases", f"{int(ours['holdoutPurchases'].sum())}", f"{int(actual.sum())}",
+    "per customer" if same_holdout else "differ", "identical", same_holdout)
 row("holdout predicted", f"{fit['holdout']['predicted']:.1f}", f"{expected.sum():.1f}", f"{abs(fit['holdout']['predicted'] - expected.sum()):.1e}",
     "(shown)", True)
 
