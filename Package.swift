@@ -47,7 +47,9 @@ let package = Package(
         .testTarget(
             name: "TouchlogTests", dependencies: ["Touchlog", "TouchlogAnalytics"], exclude: ["Fixtures"], swiftSettings: sharedSettings
         ),
-        .testTarget(name: "TouchlogAnalyticsTests", dependencies: ["TouchlogAnalytics"], swiftSettings: sharedSettings),
+        .testTarget(
+            name: "TouchlogAnalyticsTests", dependencies: ["TouchlogAnalytics"], exclude: ["Fixtures"], swiftSettings: sharedSettings
+        ),
         .testTarget(
             name: "TouchlogCLITests",
             dependencies: ["TouchlogCLI", "Touchlog"],

@@ -11,22 +11,26 @@ public struct ChurnInputs: Sendable, Equatable {
     public var openComplaintDays: [Int]
     /// Mean sentiment of the customer's mentions, if any carried one.
     public var meanSentiment: Double?
+    /// P(alive) from a fitted purchase model (BG/NBD) at the evaluation day, if a model exists.
+    public var probabilityAlive: Double?
 
     public init(
         purchaseDays: [Int], purchaseSpend: [Double], latestNPS: (score: Int, day: Int)?,
-        openComplaintDays: [Int], meanSentiment: Double?
+        openComplaintDays: [Int], meanSentiment: Double?, probabilityAlive: Double? = nil
     ) {
         self.purchaseDays = purchaseDays
         self.purchaseSpend = purchaseSpend
         self.latestNPS = latestNPS
         self.openComplaintDays = openComplaintDays
         self.meanSentiment = meanSentiment
+        self.probabilityAlive = probabilityAlive
     }
 
     public static func == (a: ChurnInputs, b: ChurnInputs) -> Bool {
         a.purchaseDays == b.purchaseDays && a.purchaseSpend == b.purchaseSpend
             && a.latestNPS?.score == b.latestNPS?.score && a.latestNPS?.day == b.latestNPS?.day
             && a.openComplaintDays == b.openComplaintDays && a.meanSentiment == b.meanSentiment
+            && a.probabilityAlive == b.probabilityAlive
     }
 }
 
@@ -34,6 +38,7 @@ public struct ChurnInputs: Sendable, Equatable {
 public struct ChurnFlag: Sendable, Equatable {
     public enum Reason: String, Sendable, CaseIterable {
         case overdue, detractor, openComplaint = "open_complaint", declining, negativeSentiment = "negative_sentiment"
+        case lowPAlive = "low_p_alive"
     }
 
     public var reason: Reason
@@ -52,7 +57,8 @@ public struct ChurnFlag: Sendable, Equatable {
 /// | `decliningFraction` | 0.5 | …and flags purchase days or spend below this fraction of the window before |
 /// | `decliningMinimumPurchaseDays` | 2 | …when the window before had at least this many purchase days |
 /// | `negativeSentimentThreshold` | −0.2 | negative_sentiment when the mean mention sentiment is below this |
-/// | `weights` | overdue 0.35, detractor 0.25, open_complaint 0.2, declining 0.15, negative_sentiment 0.05 | the risk score is the sum of the raised flags' weights, capped at 1 |
+/// | `lowPAliveThreshold` | 0.3 | low_p_alive when the fitted BG/NBD model gives P(alive) below this (only when a model is stored) |
+/// | `weights` | overdue 0.35, detractor 0.25, open_complaint 0.2, declining 0.15, negative_sentiment 0.05, low_p_alive 0.3 | the risk score is the sum of the raised flags' weights, capped at 1 |
 public struct ChurnThresholds: Sendable, Equatable, Codable {
     public var overdueFactor = 2.0
     public var overdueFloorDays = 90
@@ -62,15 +68,17 @@ public struct ChurnThresholds: Sendable, Equatable, Codable {
     public var decliningFraction = 0.5
     public var decliningMinimumPurchaseDays = 2
     public var negativeSentimentThreshold = -0.2
+    public var lowPAliveThreshold = 0.3
     public var weights: [String: Double] = [
         "overdue": 0.35, "detractor": 0.25, "open_complaint": 0.2, "declining": 0.15, "negative_sentiment": 0.05,
+        "low_p_alive": 0.3,
     ]
 
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case overdueFactor, overdueFloorDays, detractorWithinDays, openComplaintDays, decliningWindowDays
-        case decliningFraction, decliningMinimumPurchaseDays, negativeSentimentThreshold, weights
+        case decliningFraction, decliningMinimumPurchaseDays, negativeSentimentThreshold, lowPAliveThreshold, weights
     }
 
     /// Reads a configuration where every key is optional; missing keys keep their defaults.
@@ -85,6 +93,7 @@ public struct ChurnThresholds: Sendable, Equatable, Codable {
         decliningFraction = try c.decodeIfPresent(Double.self, forKey: .decliningFraction) ?? d.decliningFraction
         decliningMinimumPurchaseDays = try c.decodeIfPresent(Int.self, forKey: .decliningMinimumPurchaseDays) ?? d.decliningMinimumPurchaseDays
         negativeSentimentThreshold = try c.decodeIfPresent(Double.self, forKey: .negativeSentimentThreshold) ?? d.negativeSentimentThreshold
+        lowPAliveThreshold = try c.decodeIfPresent(Double.self, forKey: .lowPAliveThreshold) ?? d.lowPAliveThreshold
         weights = d.weights.merging(try c.decodeIfPresent([String: Double].self, forKey: .weights) ?? [:]) { $1 }
     }
 }
@@ -130,6 +139,9 @@ public enum ChurnRules {
         }
         if let sentiment = inputs.meanSentiment, sentiment < t.negativeSentimentThreshold {
             flags.append(ChurnFlag(reason: .negativeSentiment, evidence: "mean mention sentiment \(format(sentiment)) below \(format(t.negativeSentimentThreshold))"))
+        }
+        if let alive = inputs.probabilityAlive, alive < t.lowPAliveThreshold {
+            flags.append(ChurnFlag(reason: .lowPAlive, evidence: "P(alive) \(format(alive)) below \(format(t.lowPAliveThreshold)) (BG/NBD)"))
         }
         let risk = min(1, flags.reduce(0) { $0 + (t.weights[$1.reason.rawValue] ?? 0) })
         return (flags, risk)

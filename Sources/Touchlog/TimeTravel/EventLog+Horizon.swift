@@ -78,7 +78,8 @@ extension EventLog {
         let asOf = horizon.evaluationTime
         let asOfDay = Timestamp.day(of: asOf)
         let summary = Self.summary(of: profile, asOfDay: asOfDay)
-        guard summary != nil else { return Self.loyalty(subject, profile, nil, scorer: nil, asOf: asOf) }
+        let model = try storedModel()
+        guard summary != nil else { return Self.loyalty(subject, profile, nil, scorer: nil, asOf: asOf, model: model) }
         let scorer: RFMScorer
         if horizon.limitsRecording {
             scorer = Self.scorer(of: try replay(at: horizon).profiles.values, asOfDay: asOfDay)
@@ -94,15 +95,15 @@ extension EventLog {
                 return scorer
             }
         }
-        return Self.loyalty(subject, profile, summary, scorer: scorer, asOf: asOf)
+        return Self.loyalty(subject, profile, summary, scorer: scorer, asOf: asOf, model: model)
     }
 
     /// A customer's churn flags at `horizon`, evaluated at its evaluation time, from their own
-    /// events at that horizon. `nil` if no event of the customer counts then.
+    /// events at that horizon (and the stored model, for `low_p_alive`). `nil` if no event of the customer counts then.
     public func churn(
         of subject: String, at horizon: Horizon, thresholds: ChurnThresholds = ChurnThresholds()
     ) throws(TouchlogError) -> CustomerChurn? {
         guard let profile = try profile(of: subject, at: horizon) else { return nil }
-        return Self.churn(of: subject, profile, asOf: horizon.evaluationTime, thresholds: thresholds)
+        return Self.churn(of: subject, profile, asOf: horizon.evaluationTime, thresholds: thresholds, model: try storedModel())
     }
 }

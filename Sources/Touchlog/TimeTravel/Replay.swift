@@ -14,6 +14,8 @@ public struct Replay: Sendable {
     /// Every customer's profile, by subject.
     public let profiles: [String: CustomerProfile]
     let trends: TrendsFold
+    /// The stored purchase model, for the loyalty predictions and `low_p_alive`.
+    let model: FittedModel?
 
     /// The satisfaction trends, overall or by channel, as `EventLog.satisfactionTrends` gives them.
     public func satisfactionTrends(
@@ -29,13 +31,15 @@ public struct Replay: Sendable {
         let scorer = EventLog.scorer(of: profiles.values, asOfDay: asOfDay)
         return profiles.keys.sorted().map { subject in
             let profile = profiles[subject]!
-            return EventLog.loyalty(subject, profile, EventLog.summary(of: profile, asOfDay: asOfDay), scorer: scorer, asOf: asOf)
+            return EventLog.loyalty(subject, profile, EventLog.summary(of: profile, asOfDay: asOfDay), scorer: scorer, asOf: asOf, model: model)
         }
     }
 
     /// Every customer's churn evaluation at the horizon's evaluation time, flagged or not, ordered by customer.
     public func churn(thresholds: ChurnThresholds = ChurnThresholds()) -> [CustomerChurn] {
-        profiles.keys.sorted().map { EventLog.churn(of: $0, profiles[$0]!, asOf: horizon.evaluationTime, thresholds: thresholds) }
+        profiles.keys.sorted().map {
+            EventLog.churn(of: $0, profiles[$0]!, asOf: horizon.evaluationTime, thresholds: thresholds, model: model)
+        }
     }
 }
 
@@ -68,7 +72,10 @@ extension EventLog {
             merged.trends.merge(state.trends)
             merged.folded += state.folded
         }
-        return Replay(horizon: horizon, lastPosition: last, eventsFolded: merged.folded, profiles: merged.profiles, trends: merged.trends)
+        return Replay(
+            horizon: horizon, lastPosition: last, eventsFolded: merged.folded, profiles: merged.profiles, trends: merged.trends,
+            model: try storedModel()
+        )
     }
 
     /// Threads a whole-log fold uses: the machine's cores, at most 8.

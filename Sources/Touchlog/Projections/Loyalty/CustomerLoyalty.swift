@@ -4,7 +4,8 @@ import TouchlogAnalytics
 /// uses them, daily periods): frequency, recency, T and monetary from the purchase days up to the
 /// as-of day, RFM quintile scores against every customer with a purchase by then, the RFM segment,
 /// whether the customer is a repeat buyer, the class of the latest NPS answer, tenure and
-/// historical value.
+/// historical value; and, when a model is stored (`touchlog model fit`), P(alive), expected
+/// purchases and predicted value.
 public struct CustomerLoyalty: Sendable {
     public let customer: String
     /// The time values that depend on "now" (recency, T, RFM recency, tenure) are evaluated at.
@@ -17,6 +18,8 @@ public struct CustomerLoyalty: Sendable {
     public let latestNPS: Int?
     /// Days from first seen to `asOf`.
     public let tenureDays: Int?
+    /// The stored model's prediction at `asOf`; `nil` without a model or a purchase by then.
+    public internal(set) var prediction: ModelPrediction? = nil
 
     /// More than one distinct purchase day by `asOf`.
     public var isRepeatCustomer: Bool { (summary?.frequency ?? 0) > 0 }
@@ -45,6 +48,9 @@ public struct CustomerLoyalty: Sendable {
             ("npsClass", string(npsClass?.rawValue)),
             ("tenureDays", tenureDays.map { "\($0)" } ?? "null"),
             ("historicalValue", number(historicalValue, 2)),
+            ("pAlive", number(prediction?.probabilityAlive, 6)),
+            ("expectedPurchases", number(prediction?.expectedPurchases, 6)),
+            ("predictedValue", number(prediction?.lifetimeValue, 2)),
         ]
         return "{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
     }
@@ -73,6 +79,14 @@ public struct CustomerLoyalty: Sendable {
         }
         lines.append("NPS                 \(latestNPS.map { "\($0) (\(npsClass?.rawValue ?? ""))" } ?? "-")")
         lines.append("tenure              \(tenureDays.map { "\($0) days" } ?? "-")")
+        if let prediction {
+            let months = prediction.horizonMonths
+            lines += [
+                "P(alive)            \(fixed(prediction.probabilityAlive, 4)) (model fitted as of \(prediction.modelAsOf.rfc3339))",
+                "expected purchases  \(fixed(prediction.expectedPurchases, 3)) in the next \(months) months",
+                "predicted value     \(prediction.lifetimeValue.map { fixed($0, 2) } ?? "-") over the next \(months) months (1% a month discount)",
+            ]
+        }
         return lines
     }
 }

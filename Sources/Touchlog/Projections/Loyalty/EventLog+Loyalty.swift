@@ -10,7 +10,8 @@ extension EventLog {
     }
 
     static func loyalty(
-        _ subject: String, _ profile: CustomerProfile, _ summary: PurchaseSummary?, scorer: RFMScorer?, asOf: Timestamp
+        _ subject: String, _ profile: CustomerProfile, _ summary: PurchaseSummary?, scorer: RFMScorer?, asOf: Timestamp,
+        model: FittedModel? = nil
     ) -> CustomerLoyalty {
         let asOfDay = Timestamp.day(of: asOf)
         let rfm = summary.flatMap { summary in
@@ -20,7 +21,8 @@ extension EventLog {
         return CustomerLoyalty(
             customer: subject, asOf: asOf, summary: summary, rfm: rfm,
             npsClass: latestNPS.map(NPSClass.init(score:)), latestNPS: latestNPS,
-            tenureDays: profile.firstSeen.map { max(0, asOfDay - Timestamp.day(of: $0)) }
+            tenureDays: profile.firstSeen.map { max(0, asOfDay - Timestamp.day(of: $0)) },
+            prediction: model.flatMap { $0.prediction(profile.dailySpend.map { DailySpend(day: Int($0.day), spend: $0.spend) }, asOfDay: asOfDay) }
         )
     }
 
@@ -99,7 +101,8 @@ extension EventLog {
                 recencyDays: buyers.map { Double(asOfDay - $0.lastDay) }, frequency: buyers.map { Double($0.frequency) },
                 monetary: buyers.map(\.monetary)
             )
-            return entries.map { Self.loyalty($0, $1, $2, scorer: scorer, asOf: asOf) }
+            let model = try storedModel(in: txn)
+            return entries.map { Self.loyalty($0, $1, $2, scorer: scorer, asOf: asOf, model: model) }
         }
     }
 }
