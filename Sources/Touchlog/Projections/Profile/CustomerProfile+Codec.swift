@@ -326,12 +326,20 @@ extension CustomerProfile {
         }
 
         mutating func varint128() throws(Damage) -> UInt128 {
-            var value: UInt128 = 0
-            var shift: UInt128 = 0
+            // The first 63 bits in 64-bit arithmetic (nearly every stored value fits), the rest in 128.
+            var low: UInt64 = 0
+            var shift = 0
+            while shift < 63 {
+                let b = try byte()
+                low |= UInt64(b & 0x7F) << UInt64(shift)
+                if b < 0x80 { return UInt128(low) }
+                shift += 7
+            }
+            var value = UInt128(low)
             while true {
                 let b = try byte()
-                guard shift < 128, shift < 126 || b <= 3 else { throw damage("varint too long") }
-                value |= UInt128(b & 0x7F) << shift
+                guard shift < 126 || (shift == 126 && b <= 3) else { throw damage("varint too long") }
+                value |= UInt128(b & 0x7F) << UInt128(shift)
                 if b < 0x80 { return value }
                 shift += 7
             }
@@ -370,9 +378,10 @@ extension CustomerProfile {
         mutating func string() throws(Damage) -> String {
             let length = try count()
             let slice = UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + length)])
-            guard let text = String(validating: slice, as: UTF8.self) else { throw damage("invalid UTF-8") }
+            // The checksum already vouches for these bytes, which were valid UTF-8 when encoded;
+            // the validating initializer's generic path cost 8% of a profile read.
             offset += length
-            return text
+            return String(decoding: slice, as: UTF8.self)
         }
     }
 }
