@@ -22,13 +22,17 @@ struct EvaluationOptions: ParsableArguments {
 
     var time: Timestamp { asOf.flatMap(Timestamp.init(dateOrDateTime:)) ?? .now }
 
-    func thresholds() throws -> ChurnThresholds {
-        guard let path = config ?? ProcessInfo.processInfo.environment["TOUCHLOG_CHURN_CONFIG"] else { return ChurnThresholds() }
-        guard let data = FileManager.default.contents(atPath: path) else { fail("cannot read churn configuration \(path)", status: 1) }
-        do {
-            return try JSONDecoder().decode(ChurnThresholds.self, from: data)
-        } catch {
-            fail("churn configuration \(path) is not valid: \(error)", status: 1)
-        }
+    func thresholds() throws -> ChurnThresholds { churnThresholds(file: config) }
+}
+
+/// The churn thresholds in `file`, else in $TOUCHLOG_CHURN_CONFIG, else the defaults; exits on a
+/// file that cannot be read or is not valid.
+func churnThresholds(file: String?) -> ChurnThresholds {
+    guard let path = file ?? ProcessInfo.processInfo.environment["TOUCHLOG_CHURN_CONFIG"] else { return ChurnThresholds() }
+    guard let data = FileManager.default.contents(atPath: path) else { fail("cannot read churn configuration \(path)", status: 1) }
+    do {
+        return try JSONDecoder().decode(ChurnThresholds.self, from: data)
+    } catch {
+        fail("churn configuration \(path) is not valid: \(error)", status: 1)
     }
 }

@@ -84,7 +84,7 @@ struct SatisfactionTrendsCommand: ParsableCommand {
         for row in rows {
             let c = row.counters
             if json {
-                print("{\"period\":\"\(row.period)\",\"group\":\(JSONValue.string(row.group).serialized()),\"surveys\":\(c.surveys),\"npsAnswers\":\(c.npsAnswers),\"nps\":\(number(row.nps)),\"npsChange\":\(number(row.npsChange)),\"csatMean\":\(number(row.csatMean, 3)),\"csatSatisfiedPercent\":\(number(row.csatSatisfiedShare)),\"cesMean\":\(number(row.cesMean, 3)),\"complaintsOpened\":\(c.complaintsOpened),\"complaintsResolved\":\(c.complaintsResolved),\"mentions\":\(c.mentions),\"meanSentiment\":\(number(row.meanSentiment, 3))}")
+                print(row.jsonText())
             } else {
                 let cells = [
                     "\(c.surveys)", number(row.nps), number(row.npsChange), number(row.csatMean, 2), number(row.csatSatisfiedShare),

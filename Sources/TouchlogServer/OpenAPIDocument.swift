@@ -1,0 +1,5 @@
+enum OpenAPIDocument {
+    static let json = #"""
+{}
+"""#
+}
