@@ -71,7 +71,11 @@ let package = Package(
         .testTarget(name: "TouchlogAnalyticsTests", dependencies: ["TouchlogAnalytics"], swiftSettings: sharedSettings),
         .testTarget(
             name: "TouchlogServerTests",
-            dependencies: ["TouchlogServer", "Touchlog"],
+            dependencies: [
+                "TouchlogServer", "Touchlog", "TouchlogAnalytics", "TouchlogCLI",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: sharedSettings
         ),
         .testTarget(

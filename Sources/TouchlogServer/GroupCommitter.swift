@@ -1,5 +1,4 @@
-import Dispatch
-import Synchronization
+import Foundation
 import Touchlog
 
 /// The one writer: appends the events of concurrent requests together, in shared durable write
@@ -12,9 +11,10 @@ import Touchlog
 /// then rolls the transaction back, answers each all-or-nothing request that had a conflict (nothing
 /// of it stored), drops the conflicting events of partial requests, and commits the rest again.
 ///
-/// Appends run on a dedicated dispatch queue, never on the server's event loops or the Swift
-/// concurrency pool: a write transaction blocks on the disk.
-final class GroupCommitter: Sendable {
+/// Appends run on a dedicated writer thread, never on the server's event loops, the Swift
+/// concurrency pool or Dispatch's shared pool (which blocked readers could exhaust): a write
+/// transaction blocks on the disk.
+final class GroupCommitter: @unchecked Sendable {
     /// One request's valid events, and where to send their outcomes.
     private struct Pending {
         let events: [DecodedEvent]
@@ -22,24 +22,25 @@ final class GroupCommitter: Sendable {
         let reply: CheckedContinuation<Result<[AppendOutcome], TouchlogError>, Never>
     }
 
-    private struct State {
-        var queue: [Pending] = []
-        var draining = false
-        var closed = false
-    }
+    // Guarded by `condition`.
+    private var queue: [Pending] = []
+    private var closed = false
+    private var finished = false
+    private let condition = NSCondition()
 
     private let log: EventLog
     private let notifier: HeadNotifier
     private let metrics: ServerMetrics
     private let maxGroupEvents: Int
-    private let state = Mutex(State())
-    private let writer = DispatchQueue(label: "touchlog.server.writer")
 
     init(log: EventLog, notifier: HeadNotifier, metrics: ServerMetrics, maxGroupEvents: Int) {
         self.log = log
         self.notifier = notifier
         self.metrics = metrics
         self.maxGroupEvents = maxGroupEvents
+        let thread = Thread { [self] in run() }
+        thread.name = "touchlog.writer"
+        thread.start()
     }
 
     /// Appends `events` (all valid) as one request: one outcome per event, in order. Returns once
@@ -49,44 +50,48 @@ final class GroupCommitter: Sendable {
     /// - Throws: `TouchlogError` for storage failures (nothing of the request stored), or
     ///   `.storage` "shutting down" once `close()` was called.
     func append(_ events: [DecodedEvent], partial: Bool) async throws(TouchlogError) -> [AppendOutcome] {
-        let result = await withCheckedContinuation { continuation in
-            let start = state.withLock { state -> Bool? in
-                guard !state.closed else { return nil }
-                state.queue.append(Pending(events: events, partial: partial, reply: continuation))
-                defer { state.draining = true }
-                return !state.draining
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<[AppendOutcome], TouchlogError>, Never>) in
+            condition.lock()
+            defer { condition.unlock() }
+            guard !closed else {
+                continuation.resume(returning: .failure(TouchlogError(.storage, "the server is shutting down")))
+                return
             }
-            switch start {
-            case nil: continuation.resume(returning: .failure(TouchlogError(.storage, "the server is shutting down")))
-            case true?: writer.async { self.drain() }
-            case false?: break
-            }
+            queue.append(Pending(events: events, partial: partial, reply: continuation))
+            condition.signal()
         }
         return try result.get()
     }
 
     /// Refuses new appends and returns once every queued one is answered.
     func close() {
-        state.withLock { $0.closed = true }
-        writer.sync {}
+        condition.lock()
+        closed = true
+        condition.broadcast()
+        while !finished { condition.wait() }
+        condition.unlock()
     }
 
-    /// Commits groups until the queue is empty.
-    private func drain() {
+    /// The writer thread: commits groups as requests arrive, until closed and drained.
+    private func run() {
         while true {
-            let group = state.withLock { state -> [Pending] in
-                var count = 0
-                var taken = 0
-                while taken < state.queue.count, taken == 0 || count + state.queue[taken].events.count <= maxGroupEvents {
-                    count += state.queue[taken].events.count
-                    taken += 1
-                }
-                let group = Array(state.queue.prefix(taken))
-                state.queue.removeFirst(taken)
-                if group.isEmpty { state.draining = false }
-                return group
+            condition.lock()
+            while queue.isEmpty && !closed { condition.wait() }
+            if queue.isEmpty {
+                finished = true
+                condition.broadcast()
+                condition.unlock()
+                return
             }
-            guard !group.isEmpty else { return }
+            var count = 0
+            var taken = 0
+            while taken < queue.count, taken == 0 || count + queue[taken].events.count <= maxGroupEvents {
+                count += queue[taken].events.count
+                taken += 1
+            }
+            let group = Array(queue.prefix(taken))
+            queue.removeFirst(taken)
+            condition.unlock()
             commit(group)
         }
     }
