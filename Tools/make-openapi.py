@@ -26,7 +26,7 @@ READ_ERRORS = {
 
 def customer_param():
     return {"name": "id", "in": "path", "required": True, "description": "The customer id (the events' subject).",
-            "schema": {"type": "string", "minLength": 1}}
+            "schema": {"type": "string", "minLength": 1}, "example": "cust-0000042"}
 
 def as_of():
     return {"name": "asOf", "in": "query", "required": False,

@@ -188,7 +188,8 @@ enum OpenAPIDocument {
             "schema": {
               "type": "string",
               "minLength": 1
-            }
+            },
+            "example": "cust-0000042"
           }
         ],
         "responses": {
@@ -268,7 +269,8 @@ enum OpenAPIDocument {
             "schema": {
               "type": "string",
               "minLength": 1
-            }
+            },
+            "example": "cust-0000042"
           },
           {
             "name": "asOf",
@@ -358,7 +360,8 @@ enum OpenAPIDocument {
             "schema": {
               "type": "string",
               "minLength": 1
-            }
+            },
+            "example": "cust-0000042"
           },
           {
             "name": "asOf",
@@ -448,7 +451,8 @@ enum OpenAPIDocument {
             "schema": {
               "type": "string",
               "minLength": 1
-            }
+            },
+            "example": "cust-0000042"
           },
           {
             "name": "after",
