@@ -1,4 +1,5 @@
 import Glibc
+import Synchronization
 
 /// What an API key may do. `admin` implies the others.
 public enum Scope: String, Sendable, CaseIterable {
@@ -31,6 +32,9 @@ public struct APIKeys: Sendable {
     }
 
     private let entries: [String: Entry]
+    /// Keys recently accepted, so that a busy client does not pay a SHA-256 per request. Bounded;
+    /// holds only keys that were valid, so guesses are always hashed.
+    private let recent = RecentKeys()
 
     /// The number of keys.
     public var count: Int { entries.count }
@@ -80,7 +84,20 @@ public struct APIKeys: Sendable {
     }
 
     /// The entry of `key`, or `nil` if it is not accepted.
-    public func entry(forKey key: String) -> Entry? { entries[SHA256.hex(Array(key.utf8))] }
+    public func entry(forKey key: String) -> Entry? {
+        if let entry = recent.entries.withLock({ $0[key] }) { return entry }
+        guard let entry = entries[SHA256.hex(Array(key.utf8))] else { return nil }
+        recent.entries.withLock { cache in
+            if cache.count >= RecentKeys.capacity { cache.removeAll() }
+            cache[key] = entry
+        }
+        return entry
+    }
+
+    private final class RecentKeys: Sendable {
+        static let capacity = 256
+        let entries = Mutex<[String: Entry]>([:])
+    }
 
     /// The keys-file line for `key`.
     public static func line(forKey key: String, scopes: [Scope], name: String?) -> String {
