@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Touchlog
 
 /// The one writer: appends the events of concurrent requests together, in shared durable write
@@ -19,7 +20,8 @@ final class GroupCommitter: @unchecked Sendable {
     private struct Pending {
         let events: [DecodedEvent]
         let partial: Bool
-        let reply: CheckedContinuation<Result<[AppendOutcome], TouchlogError>, Never>
+        /// Receives the outcomes, or the storage failure.
+        let reply: CheckedContinuation<Result<[AppendOutcome], TouchlogError>?, Never>
     }
 
     // Guarded by `condition`.
@@ -47,19 +49,20 @@ final class GroupCommitter: @unchecked Sendable {
     /// the transaction holding them is durable.
     ///
     /// - Parameter partial: `false`: any rejection stores nothing of this request.
-    /// - Throws: `TouchlogError` for storage failures (nothing of the request stored), or
-    ///   `.storage` "shutting down" once `close()` was called.
-    func append(_ events: [DecodedEvent], partial: Bool) async throws(TouchlogError) -> [AppendOutcome] {
-        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<[AppendOutcome], TouchlogError>, Never>) in
+    /// - Throws: `TouchlogError` for storage failures (nothing of the request stored), or a 503
+    ///   `Problem` once `close()` was called.
+    func append(_ events: [DecodedEvent], partial: Bool) async throws -> [AppendOutcome] {
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<[AppendOutcome], TouchlogError>?, Never>) in
             condition.lock()
             defer { condition.unlock() }
             guard !closed else {
-                continuation.resume(returning: .failure(TouchlogError(.storage, "the server is shutting down")))
+                continuation.resume(returning: nil)
                 return
             }
             queue.append(Pending(events: events, partial: partial, reply: continuation))
             condition.signal()
         }
+        guard let result else { throw Problem(.serviceUnavailable, "the server is shutting down; send the events again to another instance or later") }
         return try result.get()
     }
 
