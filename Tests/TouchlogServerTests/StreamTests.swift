@@ -37,6 +37,23 @@ import Touchlog
         }
     }
 
+    @Test func aStalledSubscriberDoesNotHoldBackWriters() async throws {
+        try await withServer { (server: TestServer) async throws in
+            // This subscriber reads nothing while 20,000 events (megabytes more than the socket
+            // buffers hold) are appended; the appends are answered all the same.
+            let stalled = try await SSETestClient(port: server.port, path: "/v1/stream", key: TestServer.readKey)
+            let clock = ContinuousClock()
+            let start = clock.now
+            for batch in 0..<40 {
+                let body = Events.batch((0..<500).map { Events.purchase("slow-\(batch)-\($0)", customer: "cust-\($0 % 50)") })
+                #expect(try await server.post(contentType: "application/cloudevents-batch+json", body).status == 200)
+            }
+            #expect(clock.now - start < .seconds(60))
+            #expect(try server.log.head() == 20_000)
+            #expect(try await stalled.messages(3).map(\.id) == ["1", "2", "3"])
+        }
+    }
+
     @Test func gracefulShutdownEndsOpenStreams() async throws {
         let server = try await TestServer.start()
         let stream = try await SSETestClient(port: server.port, path: "/v1/stream", key: TestServer.readKey)

@@ -44,12 +44,17 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Churn thresholds (JSON; default $TOUCHLOG_CHURN_CONFIG, else built-in defaults).", valueName: "file"))
     var config: String?
 
+    @Option(help: ArgumentHelp(
+        "On SIGTERM, wait this long for open connections (a stalled stream client, say) before closing them.", valueName: "seconds"
+    ))
+    var shutdownGrace = 10
+
     @Option(help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "level"))
     var logLevel: String = "info"
 
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
-        guard maxBodyBytes > 0, maxBatchEvents > 0 else { throw ValidationError("limits must be positive") }
+        guard maxBodyBytes > 0, maxBatchEvents > 0, shutdownGrace > 0 else { throw ValidationError("limits must be positive") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
         if keys == nil && !insecureNoAuth {
             throw ValidationError("give an API keys file with --keys (or $TOUCHLOG_KEYS), or --insecure-no-auth to serve without authentication")
@@ -85,9 +90,13 @@ struct ServeCommand: AsyncParsableCommand {
             }
         }
         if configuration.keys == nil { logger.warning("serving without authentication (--insecure-no-auth)") }
-        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+        var groupConfiguration = ServiceGroupConfiguration(
             services: [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
-        ))
+        )
+        // Past the grace period the server's tasks are cancelled and its connections closed; the
+        // writer still finishes the appends it holds (unanswered ones were never acknowledged).
+        groupConfiguration.maximumGracefulShutdownDuration = .seconds(shutdownGrace)
+        let group = ServiceGroup(configuration: groupConfiguration)
         do {
             try await group.run()
         } catch {
