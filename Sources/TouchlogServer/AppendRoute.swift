@@ -59,38 +59,38 @@ struct AppendRoute: Sendable {
         inputs: [Result<DecodedEvent, EventRejection>], outcomes: [AppendOutcome], partial: Bool
     ) throws -> Response {
         var stored = 0, duplicates = 0, rejected = 0, notStored = 0
-        var items: [String] = []
-        items.reserveCapacity(outcomes.count)
+        var list = "["
+        list.reserveCapacity(outcomes.count * 72)
         for (index, outcome) in outcomes.enumerated() {
-            var id: String?
+            let id: String?
             switch inputs[index] {
             case .success(let decoded): id = decoded.event.id
             case .failure(let rejection): id = rejection.id
             }
-            var members = ["\"index\":\(index)", "\"id\":\(id.map { JSONValue.string($0).serialized() } ?? "null")"]
+            if index > 0 { list += "," }
+            list += "{\"index\":\(index),\"id\":"
+            list += id.map { JSONValue.string($0).serialized() } ?? "null"
             switch outcome {
             case .stored(let position):
                 stored += 1
-                members += ["\"status\":\"stored\"", "\"position\":\(position)"]
+                list += ",\"status\":\"stored\",\"position\":\(position)}"
             case .duplicate(let position):
                 duplicates += 1
-                members += ["\"status\":\"duplicate\"", "\"position\":\(position)"]
+                list += ",\"status\":\"duplicate\",\"position\":\(position)}"
             case .rejected(let rejection):
                 rejected += 1
-                members += [
-                    "\"status\":\"rejected\"", "\"location\":\(JSONValue.string(rejection.location).serialized())",
-                    "\"path\":\(JSONValue.string(rejection.failure.path).serialized())",
-                    "\"rule\":\(JSONValue.string(rejection.failure.rule).serialized())",
-                ]
-                if let position = rejection.conflictingPosition { members.append("\"conflictingPosition\":\(position)") }
+                list += ",\"status\":\"rejected\",\"location\":" + JSONValue.string(rejection.location).serialized()
+                    + ",\"path\":" + JSONValue.string(rejection.failure.path).serialized()
+                    + ",\"rule\":" + JSONValue.string(rejection.failure.rule).serialized()
+                if let position = rejection.conflictingPosition { list += ",\"conflictingPosition\":\(position)" }
+                list += "}"
             case .notStored:
                 notStored += 1
-                members.append("\"status\":\"not_stored\"")
+                list += ",\"status\":\"not_stored\"}"
             }
-            items.append("{" + members.joined(separator: ",") + "}")
         }
+        list += "]"
         let counts = "\"stored\":\(stored),\"duplicates\":\(duplicates),\"rejected\":\(rejected),\"notStored\":\(notStored)"
-        let list = "[" + items.joined(separator: ",") + "]"
         if stored + duplicates == 0 && rejected > 0 {
             let detail = partial
                 ? "every event was rejected"
