@@ -17,7 +17,7 @@ struct OperationalRoutes: Sendable {
             let size = (attributes?[.size] as? NSNumber)?.intValue ?? 0
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.exposition(head: try log.head(), databaseBytes: size)))
+                body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.exposition(head: try log.head(), databaseBytes: size, views: try log.viewStatuses())))
             )
         }
         router.get("/openapi.json") { _, _ in Response.json(OpenAPIDocument.json) }

@@ -1,4 +1,5 @@
 import Synchronization
+import Touchlog
 
 /// The server's counters and histograms, rendered by hand in the Prometheus text format
 /// (version 0.0.4). Shared by every request; each update takes one short lock.
@@ -66,8 +67,8 @@ public final class ServerMetrics: Sendable {
         state.withLock { $0.subscribers += delta }
     }
 
-    /// The exposition text, with the log's head and size read at scrape time.
-    func exposition(head: UInt64, databaseBytes: Int) -> String {
+    /// The exposition text, with the log's head, size and views read at scrape time.
+    func exposition(head: UInt64, databaseBytes: Int, views: [ViewStatus]) -> String {
         let state = state.withLock { $0 }
         var lines: [String] = []
         func labels(_ key: RouteKey) -> String { "method=\"\(key.method)\",route=\"\(escape(key.route))\"" }
@@ -101,6 +102,13 @@ public final class ServerMetrics: Sendable {
         single("touchlog_head_position", "gauge", "Position of the last stored event.", "\(head)")
         single("touchlog_database_size_bytes", "gauge", "Size of the database file on disk.", "\(databaseBytes)")
         single("touchlog_stream_subscribers", "gauge", "Open server-sent event streams.", "\(state.subscribers)")
+        lines += ["# HELP touchlog_view_position Log position each view reflects (the head when up to date).", "# TYPE touchlog_view_position gauge"]
+        lines += views.map { "touchlog_view_position{view=\"\(escape($0.name))\"} \($0.position)" }
+        lines += [
+            "# HELP touchlog_view_rebuild_position How far a recorded rebuild of each view got; 0 when none is running.",
+            "# TYPE touchlog_view_rebuild_position gauge",
+        ]
+        lines += views.map { "touchlog_view_rebuild_position{view=\"\(escape($0.name))\"} \($0.rebuildPosition ?? 0)" }
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -39,6 +39,8 @@ import TouchlogServer
             #expect(metrics.text.contains("touchlog_head_position 1"))
             #expect(metrics.text.contains(#"touchlog_http_requests_total{method="POST",route="/v1/events",status="403"} 1"#))
             #expect(metrics.text.contains("touchlog_http_request_duration_seconds_bucket"))
+            #expect(metrics.text.contains(#"touchlog_view_position{view="profile"} 1"#))
+            #expect(metrics.text.contains(#"touchlog_view_rebuild_position{view="profile"} 0"#))
         }
     }
 
