@@ -116,6 +116,41 @@ import TouchlogServer
         }
     }
 
+    @Test func conflictsInsideAGroupRejectOnlyTheirOwnRequest() async throws {
+        try await withServer { (server: TestServer) async throws in
+            _ = try await server.post(contentType: "application/cloudevents+json", Events.purchase("base", amount: 1))
+            // Concurrent requests share transactions; every third carries a conflict with the stored
+            // event (all-or-nothing: nothing of it may be stored), every third a conflict with
+            // ?partial=true (its other event is stored), the rest are plain.
+            let count = 48
+            let statuses = try await withThrowingTaskGroup(of: (Int, Int).self) { group in
+                for index in 0..<count {
+                    group.addTask {
+                        let own = Events.purchase("k\(index)")
+                        switch index % 3 {
+                        case 0:
+                            let body = Events.batch([own, Events.purchase("base", amount: 2)])
+                            return (index, try await server.post(contentType: "application/cloudevents-batch+json", body).status)
+                        case 1:
+                            let body = Events.batch([own, Events.purchase("base", amount: 3)])
+                            return (index, try await server.post("/v1/events?partial=true", contentType: "application/cloudevents-batch+json", body).status)
+                        default:
+                            return (index, try await server.post(contentType: "application/cloudevents+json", own).status)
+                        }
+                    }
+                }
+                return try await group.reduce(into: [Int: Int]()) { $0[$1.0] = $1.1 }
+            }
+            for index in 0..<count {
+                #expect(statuses[index] == (index % 3 == 0 ? 422 : 200), "request \(index)")
+                let position = try server.log.position(source: "test/pos", id: "k\(index)")
+                #expect((position == nil) == (index % 3 == 0), "k\(index)")
+            }
+            #expect(try server.log.head() == UInt64(1 + count * 2 / 3))
+            #expect(try server.log.verify().isClean)
+        }
+    }
+
     @Test func limitsAnswer413() async throws {
         try await withServer({ $0.maxBodyBytes = 4096; $0.maxBatchEvents = 3 }) { (server: TestServer) async throws in
             let many = try await server.post(
