@@ -19,6 +19,11 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
     ],
     targets: [
         .systemLibrary(
@@ -29,11 +34,27 @@ let package = Package(
         .target(name: "LMDB", dependencies: ["CLMDB"], swiftSettings: sharedSettings),
         .target(name: "TouchlogAnalytics", exclude: ["README.md"], swiftSettings: sharedSettings),
         .target(name: "Touchlog", dependencies: ["LMDB", "TouchlogAnalytics"], swiftSettings: sharedSettings),
+        .target(
+            name: "TouchlogServer",
+            dependencies: [
+                "Touchlog",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: sharedSettings
+        ),
         .executableTarget(
             name: "TouchlogCLI",
             dependencies: [
                 "Touchlog",
+                "TouchlogServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: sharedSettings
         ),
@@ -49,6 +70,15 @@ let package = Package(
         ),
         .testTarget(
             name: "TouchlogAnalyticsTests", dependencies: ["TouchlogAnalytics"], exclude: ["Fixtures"], swiftSettings: sharedSettings
+        ),
+        .testTarget(
+            name: "TouchlogServerTests",
+            dependencies: [
+                "TouchlogServer", "Touchlog", "TouchlogAnalytics", "TouchlogCLI",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: sharedSettings
         ),
         .testTarget(
             name: "TouchlogCLITests",

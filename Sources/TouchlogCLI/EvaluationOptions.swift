@@ -52,22 +52,17 @@ struct EvaluationOptions: ParsableArguments {
     var horizon: Horizon { clocks.horizon }
     var isPresent: Bool { clocks.isPresent }
 
-    func thresholds() throws -> ChurnThresholds {
-        guard let path = config ?? ProcessInfo.processInfo.environment["TOUCHLOG_CHURN_CONFIG"] else { return ChurnThresholds() }
-        guard let data = FileManager.default.contents(atPath: path) else { fail("cannot read churn configuration \(path)", status: 1) }
-        do {
-            return try JSONDecoder().decode(ChurnThresholds.self, from: data)
-        } catch {
-            fail("churn configuration \(path) is not valid: \(error)", status: 1)
-        }
-    }
+    func thresholds() throws -> ChurnThresholds { churnThresholds(file: config) }
 }
 
-extension Timestamp {
-    /// A command-line time: a date `YYYY-MM-DD` means the end of that day (its last microsecond,
-    /// UTC), so that "as of 1997-09-30" includes the whole day; otherwise an RFC 3339 time.
-    init?(endOfDateOrDateTime text: String) {
-        guard let value = Timestamp(dateOrDateTime: text) else { return nil }
-        self = text.utf8.count == 10 ? Timestamp(microseconds: value.microseconds + 86_399_999_999) : value
+/// The churn thresholds in `file`, else in $TOUCHLOG_CHURN_CONFIG, else the defaults; exits on a
+/// file that cannot be read or is not valid.
+func churnThresholds(file: String?) -> ChurnThresholds {
+    guard let path = file ?? ProcessInfo.processInfo.environment["TOUCHLOG_CHURN_CONFIG"] else { return ChurnThresholds() }
+    guard let data = FileManager.default.contents(atPath: path) else { fail("cannot read churn configuration \(path)", status: 1) }
+    do {
+        return try JSONDecoder().decode(ChurnThresholds.self, from: data)
+    } catch {
+        fail("churn configuration \(path) is not valid: \(error)", status: 1)
     }
 }

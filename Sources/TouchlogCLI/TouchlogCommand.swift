@@ -2,7 +2,7 @@ import ArgumentParser
 
 /// The `touchlog` command: an event-sourced log of customer touches.
 @main
-struct TouchlogCommand: ParsableCommand {
+struct TouchlogCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "touchlog",
         abstract: "An event-sourced log of customer touches in LMDB.",
@@ -16,6 +16,7 @@ struct TouchlogCommand: ParsableCommand {
         subcommands: [
             InitCommand.self, AppendCommand.self, EventsCommand.self, StatsCommand.self,
             VerifyCommand.self, BackupCommand.self, ViewCommand.self, TrendsCommand.self, ChurnCommand.self, SegmentsCommand.self, ModelCommand.self, ClvCommand.self, ImportCommand.self, ExportCommand.self, ReplayCommand.self, RebuildCommand.self, BenchCommand.self, BenchViewsCommand.self,
+            ServeCommand.self, KeysCommand.self,
         ]
     )
 }

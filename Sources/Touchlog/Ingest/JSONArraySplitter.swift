@@ -1,14 +1,14 @@
 /// Finds the byte ranges of the elements of a top-level JSON array (the CloudEvents batch format)
 /// without parsing them, so that each element keeps its original bytes and is decoded, and
 /// rejected, on its own.
-enum JSONArraySplitter {
-    struct Malformed: Error, CustomStringConvertible {
+package enum JSONArraySplitter {
+    package struct Malformed: Error, CustomStringConvertible {
         let offset: Int
         let message: String
-        var description: String { "\(message) at byte \(offset)" }
+        package var description: String { "\(message) at byte \(offset)" }
     }
 
-    static func elements(of bytes: UnsafeRawBufferPointer) throws(Malformed) -> [Range<Int>] {
+    package static func elements(of bytes: UnsafeRawBufferPointer) throws(Malformed) -> [Range<Int>] {
         var i = 0
         func skipSpace() {
             while i < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[i]) { i += 1 }

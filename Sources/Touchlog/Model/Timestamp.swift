@@ -55,6 +55,13 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         }
     }
 
+    /// Parses a clock given by a person: a date `YYYY-MM-DD` means the end of that day (its last
+    /// microsecond, UTC), so that "as of 1997-09-30" includes the whole day; otherwise RFC 3339.
+    public init?(endOfDateOrDateTime text: String) {
+        guard let value = Timestamp(dateOrDateTime: text) else { return nil }
+        self = text.utf8.count == 10 ? Timestamp(microseconds: value.microseconds + 86_399_999_999) : value
+    }
+
     static func parse(_ b: UnsafeRawBufferPointer) -> Timestamp? {
         // YYYY-MM-DDTHH:MM:SS  (19 bytes), then [.fraction], then Z | ±HH:MM
         guard b.count >= 20,
