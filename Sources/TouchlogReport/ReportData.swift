@@ -20,8 +20,11 @@ public struct ReportData: Sendable {
     public var revenueForecast: Result<Forecast, AnalysisError>?
     /// Satisfaction per month (overall), oldest first.
     public var satisfaction: [SatisfactionMonth] = []
-    /// The NPS forecast, or why there is none.
+    /// The NPS forecast over the months with answers, or why there is none.
     public var npsForecast: Result<Forecast, AnalysisError>?
+    /// Months between the points of the NPS series and its forecast: 1 when answers come every
+    /// month, 3 for quarterly survey waves (the median gap between months with answers).
+    public var npsStep = 1
     /// Complaints opened per channel and month.
     public var complaintsByChannel: [ChannelMonth] = []
     /// Satisfaction by region, from each customer's latest answers (a snapshot, not a trend).

@@ -42,21 +42,30 @@ extension ReportRenderer {
         case .failure(let error)?: note = "No NPS forecast: \(error.message)."
         case nil: note = nil
         }
-        let ahead = forecast?.forecast.count ?? 0
-        let labels = (0..<(months.count + ahead)).map { months[0].month.adding(months: $0).description }
-        var npsSeries = [LineChart.Series(name: "NPS", values: months.map(\.nps) + Array(repeating: nil, count: ahead))]
-        if let forecast, let last = months.last?.nps {
-            npsSeries.append(.init(name: "forecast", values: Array(repeating: nil, count: months.count - 1) + [last] + forecast.forecast.map(Optional.some), dashed: true))
+        // NPS points sit on the months with answers; forecast points follow the last one, `npsStep` months apart.
+        let step = max(1, data.npsStep)
+        let lastAnswered = months.lastIndex { $0.nps != nil }
+        let forecastIndexes = forecast.flatMap { forecast in lastAnswered.map { last in (1...max(1, forecast.forecast.count)).map { last + $0 * step } } } ?? []
+        let count = max(months.count, (forecastIndexes.last ?? 0) + 1)
+        let labels = (0..<count).map { months[0].month.adding(months: $0).description }
+        var npsSeries = [LineChart.Series(name: "NPS", values: months.map(\.nps) + Array(repeating: nil, count: count - months.count), sparse: step > 1)]
+        if let forecast, let last = lastAnswered, let lastNPS = months[last].nps, !forecast.forecast.isEmpty {
+            var values = [Double?](repeating: nil, count: count)
+            values[last] = lastNPS
+            for (index, value) in zip(forecastIndexes, forecast.forecast) { values[index] = value }
+            npsSeries.append(.init(name: "forecast", values: values, dashed: true, sparse: true))
         }
         let npsValues = npsSeries.flatMap { $0.values.compactMap { $0 } }
         let npsDomain = LinearScale.niceDomain(npsValues.map { max(-100, min(100, $0)) })
         let npsChart = LineChart(
             xLabels: labels, series: npsSeries, yTitle: "NPS (points, −100 to 100)", xTitle: "month (UTC)", yFormat: { Format.signed($0) },
-            yDomain: (max(-100, npsDomain.0), min(100, npsDomain.1)), shadeFrom: forecast == nil ? nil : (months.count, "forecast")
+            yDomain: (max(-100, npsDomain.0), min(100, npsDomain.1)), shadeFrom: forecast == nil || count == months.count ? nil : (months.count, "forecast")
         )
-        let npsTakeaway = Takeaways.nps(months, forecast)
+        let nextMonth = lastAnswered.map { months[$0].month.adding(months: step) }
+        let npsTakeaway = Takeaways.nps(months, forecast, next: nextMonth)
         let npsDefinition = "NPS = % promoters (9–10) − % detractors (0–6) of the month's answers."
-            + (forecast.map { " Forecast: \($0.method.rawValue), MAE \(Format.fixed($0.mae, 1)) points on the last \($0.holdoutActual.count) months held out." } ?? note.map { " \($0)" } ?? "")
+            + (step > 1 ? " Answers come in waves about every \(step) months; the line joins them and the forecast is per wave." : "")
+            + (forecast.map { " Forecast: \($0.method.rawValue), MAE \(Format.fixed($0.mae, 1)) points on the last \($0.holdoutActual.count) \(step > 1 ? "waves" : "months") held out." } ?? note.map { " \($0)" } ?? "")
         let csatChart = LineChart(
             xLabels: months.map(\.month.description), series: [.init(name: "mean CSAT", values: months.map(\.csatMean))],
             yTitle: "mean CSAT (1–5)", xTitle: "month (UTC)", yFormat: { Format.fixed($0, 1) }, yDomain: (1, 5)
@@ -92,7 +101,7 @@ extension ReportRenderer {
 
     static func regionSatisfactionSection(_ data: ReportData) -> String {
         let title = "Satisfaction by region"
-        let regions = data.regionSatisfaction
+        let regions = data.regionSatisfaction.sorted { ($0.nps ?? -.infinity, $1.region) > ($1.nps ?? -.infinity, $0.region) }
         guard !regions.isEmpty else {
             return gap(id: "region-satisfaction", title: title, reason: "No customer has a region attribute, so satisfaction cannot be broken down by region.")
         }
@@ -105,7 +114,7 @@ extension ReportRenderer {
             categories: regions.map(\.region), series: [("complaints per 100 customers", regions.map(\.complaintsPer100))],
             valueTitle: "complaints per 100 customers (all time)", format: { Format.fixed($0, 1) }
         )
-        let figure = "<div class=\"pair\"><div><h3>NPS</h3>\(nps.svg(title: "NPS by region", takeaway: takeaway))</div><div><h3>Complaints</h3>\(complaints.svg(title: "Complaints per 100 customers by region", takeaway: takeaway))</div></div>"
+        let figure = "<h3>NPS</h3>\(nps.svg(title: "NPS by region", takeaway: takeaway))<h3>Complaints</h3>\(complaints.svg(title: "Complaints per 100 customers by region", takeaway: takeaway))"
         return section(
             id: "region-satisfaction", title: title, takeaway: takeaway, figure: figure,
             definition: "A snapshot by the profile attribute region: NPS over each customer's latest answer, complaints over all time. Monthly trends by region are not in the trends view yet (it keeps overall and channel)."

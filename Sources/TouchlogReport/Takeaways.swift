@@ -19,17 +19,18 @@ enum Takeaways {
         return text
     }
 
-    static func nps(_ months: [SatisfactionMonth], _ forecast: Forecast?) -> String {
+    static func nps(_ months: [SatisfactionMonth], _ forecast: Forecast?, next: CalendarMonth?) -> String {
         let answered = months.filter { $0.nps != nil }
         guard let last = answered.last, let nps = last.nps else { return "No NPS answers by this time." }
         var text = "NPS was \(Format.signed(nps)) in \(last.month) (\(Format.count(last.npsAnswers)) answers)"
         if answered.count > 1, let previous = answered[answered.count - 2].nps {
             let change = nps - previous
-            text += abs(change) < 0.5 ? ", level with the month before" : ", \(change > 0 ? "up" : "down") \(Format.fixed(abs(change), 0)) points on the month before"
+            let before = answered[answered.count - 2].month
+            text += abs(change) < 0.5 ? ", level with \(before)" : ", \(change > 0 ? "up" : "down") \(Format.fixed(abs(change), 0)) points on \(before)"
         }
         text += "."
-        if let forecast, let next = forecast.forecast.first {
-            text += " Next month's forecast: \(Format.signed(next)) (±\(Format.fixed(forecast.mae, 0)) points mean error on the holdout)."
+        if let forecast, let value = forecast.forecast.first, let next {
+            text += " Forecast for \(next): \(Format.signed(value)) (±\(Format.fixed(forecast.mae, 0)) points mean error on the holdout)."
         }
         return text
     }

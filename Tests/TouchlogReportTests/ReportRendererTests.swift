@@ -58,7 +58,7 @@ struct ReportRendererTests {
     func takeaways() throws {
         let html = ReportRenderer.html(try Self.sample())
         #expect(html.contains("Top 20% of customers bring 40% of revenue (Gini 0.40, 5 buyers)."))
-        #expect(html.contains("NPS was +25 in 2025-12 (10 answers), up 5 points on the month before."))
+        #expect(html.contains("NPS was +25 in 2025-12 (10 answers), up 5 points on 2025-11."))
         #expect(html.contains("Most complaints come in by phone: 75% of 4."))
         #expect(html.contains("2025 sales 30, 0% on 2024; 1 customer bought more, 1 less."))
         #expect(html.contains("On average 50% of a cohort buys again in the month after its first purchase."))

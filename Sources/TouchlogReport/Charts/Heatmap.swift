@@ -15,7 +15,7 @@ struct Heatmap {
     var cellSize: (width: Double, height: Double) = (40, 22)
 
     func svg(title: String, takeaway: String) -> String {
-        let left = 110.0, top = 46.0
+        let left = 140.0, top = 46.0
         let (cellWidth, cellHeight) = cellSize
         let width = max(960, left + cellWidth * Double(columnLabels.count) + 20)
         let bottom = top + cellHeight * Double(rowLabels.count)
@@ -26,7 +26,7 @@ struct Heatmap {
             svg.text(left + cellWidth * (Double(column) + 0.5), top - 8, label, anchor: .middle, size: 11, fill: "#4a5568")
         }
         svg.text(left + cellWidth * Double(columnLabels.count) / 2, 18, columnTitle, anchor: .middle, size: 12, fill: "#2d3748")
-        svg.text(left - 10, 18, rowTitle, anchor: .end, size: 12, fill: "#2d3748")
+        svg.text(8, 18, rowTitle, size: 12, fill: "#2d3748")
         for (row, label) in rowLabels.enumerated() {
             let y = top + cellHeight * Double(row)
             svg.text(left - 10, y + cellHeight / 2 + 4, label, anchor: .end, size: 11, fill: "#4a5568")

@@ -5,6 +5,9 @@ struct LineChart {
         var name: String
         var values: [Double?]
         var dashed = false
+        /// Draw a line across missing values and a dot at each value (sparse series such as
+        /// quarterly survey waves).
+        var sparse = false
     }
 
     var xLabels: [String]
@@ -54,7 +57,8 @@ struct LineChart {
             for (index, value) in entry.values.enumerated() {
                 if let value, value.isFinite {
                     run.append((x(index), y(value)))
-                } else {
+                    if entry.sparse { svg.circle(x(index), y(value), radius: 3.5, fill: color) }
+                } else if !entry.sparse {
                     svg.polyline(run, stroke: color, dash: entry.dashed ? "6 4" : nil)
                     run = []
                 }
