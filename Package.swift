@@ -69,7 +69,8 @@ let package = Package(
         ),
         .testTarget(name: "LMDBTests", dependencies: ["LMDB"], swiftSettings: sharedSettings),
         .testTarget(
-            name: "TouchlogTests", dependencies: ["Touchlog", "TouchlogAnalytics"], exclude: ["Fixtures"], swiftSettings: sharedSettings
+            name: "TouchlogTests", dependencies: ["Touchlog", "TouchlogAnalytics", "TouchlogReport"], exclude: ["Fixtures"],
+            swiftSettings: sharedSettings
         ),
         .testTarget(
             name: "TouchlogAnalyticsTests", dependencies: ["TouchlogAnalytics"], exclude: ["Fixtures"], swiftSettings: sharedSettings

@@ -124,7 +124,7 @@ extension ReportRenderer {
     static func distributionSection(_ distribution: Distribution?, id: String, name: String) -> String {
         let title = "Customers and revenue by \(name)"
         guard let distribution, distribution.rows.contains(where: { $0.key != Distribution.unknownKey }) else {
-            return gap(id: id, title: title, reason: "No customer has a \(name) attribute.")
+            return gap(id: id, title: title, reason: "No customer has the \(name) attribute.")
         }
         let rows = distribution.rows
         let takeaway = Takeaways.distribution(distribution, of: name)
@@ -190,7 +190,9 @@ extension ReportRenderer {
             rowLabels: shown.map { "\($0.month) (\(Format.count($0.size)))" }, columnLabels: (0..<columns).map(String.init),
             values: shown.map { cohort in (0..<columns).map { $0 < cohort.active.count ? cohort.retention[$0] : nil } },
             rowTitle: "cohort (customers)", columnTitle: "months after the first purchase", format: { Format.fixed($0 * 100, 0) },
-            cellSize: (max(30, min(60, 840 / Double(max(columns, 1)))), 22)
+            cellSize: (max(30, min(60, 840 / Double(max(columns, 1)))), 22),
+            // Month 0 is always 100%: shade by the later months so that their differences show.
+            colorMaximum: shown.flatMap { $0.retention.dropFirst() }.max().map { max($0, 0.01) }
         )
         var definition = "Cell = % of the cohort with a purchase in that calendar month after acquisition (month 0 is the first purchase: 100%)."
         if retention.cohorts.count > shown.count { definition += " The \(shown.count) latest of \(retention.cohorts.count) cohorts are shown." }

@@ -13,6 +13,8 @@ struct Heatmap {
     /// A second, smaller line per cell (e.g. the RFM segment).
     var cellNotes: [[String]]?
     var cellSize: (width: Double, height: Double) = (40, 22)
+    /// The value shaded darkest (larger values too); the largest value when `nil`.
+    var colorMaximum: Double?
 
     func svg(title: String, takeaway: String) -> String {
         let left = 140.0, top = 46.0
@@ -20,7 +22,7 @@ struct Heatmap {
         let width = max(960, left + cellWidth * Double(columnLabels.count) + 20)
         let bottom = top + cellHeight * Double(rowLabels.count)
         var svg = SVG(width: width, height: bottom + 20)
-        let maximum = values.flatMap { $0.compactMap { $0 } }.max() ?? 1
+        let maximum = colorMaximum ?? values.flatMap { $0.compactMap { $0 } }.max() ?? 1
         let showValues = cellWidth >= 30 && cellHeight >= 16
         for (column, label) in columnLabels.enumerated() {
             svg.text(left + cellWidth * (Double(column) + 0.5), top - 8, label, anchor: .middle, size: 11, fill: "#4a5568")

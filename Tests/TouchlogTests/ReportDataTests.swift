@@ -1,0 +1,88 @@
+import Testing
+import Touchlog
+import TouchlogAnalytics
+import TouchlogReport
+
+/// The report's data gathered from a small hand-checked log.
+struct ReportDataTests {
+    static func profile(id: String, subject: String, time: String, attributes: String) -> String {
+        #"{"specversion":"1.0","id":"\#(id)","source":"test/crm","type":"customer.profile_updated","subject":"\#(subject)","time":"\#(time)","data":{"attributes":{\#(attributes)}}}"#
+    }
+
+    static let lines = [
+        profile(id: "a1", subject: "c1", time: "2024-11-01T00:00:00Z", attributes: #""region":"north","acquisitionSource":"search""#),
+        TestEvents.purchase(id: "p1", subject: "c1", time: "2024-11-10T10:00:00Z", amount: 10),
+        TestEvents.purchase(id: "p2", subject: "c1", time: "2025-01-05T10:00:00Z", amount: 20),
+        TestEvents.purchase(id: "p3", subject: "c1", time: "2025-02-10T10:00:00Z", amount: 30),
+        TestEvents.survey(id: "s1", subject: "c1", time: "2025-02-01T10:00:00Z", score: 10),
+        profile(id: "a2", subject: "c2", time: "2025-01-01T00:00:00Z", attributes: #""region":"south""#),
+        TestEvents.purchase(id: "p4", subject: "c2", time: "2025-01-20T10:00:00Z", amount: 100),
+        TestEvents.survey(id: "s2", subject: "c2", time: "2025-01-25T10:00:00Z", score: 3),
+        TestEvents.survey(id: "s3", subject: "c3", time: "2025-01-02T10:00:00Z", score: 8),
+        profile(id: "a4", subject: "c4", time: "2025-01-01T00:00:00Z", attributes: #""region":"north""#),
+        TestEvents.purchase(id: "p5", subject: "c4", time: "2025-03-15T10:00:00Z", amount: 50),
+    ]
+
+    static func month(_ year: Int, _ month: Int) -> CalendarMonth { CalendarMonth(year: year, month: month)! }
+
+    @Test func everyPartOfTheReportFollowsFromTheLog() throws {
+        try withTemporaryLog { log, _ in
+            _ = try log.append(try Self.lines.map { try EventDecoder().decodeValid($0) })
+            let asOf = Timestamp(rfc3339: "2025-02-28T12:00:00Z")!
+            let data = try log.reportData(asOf: asOf)
+            #expect(data.customers == 4 && data.buyers == 2)
+            #expect(data.monthlyRevenue.map(\.month) == [Self.month(2024, 11), Self.month(2024, 12), Self.month(2025, 1), Self.month(2025, 2)])
+            #expect(data.monthlyRevenue.map(\.value) == [10, 0, 120, 30])
+            guard case .success(let forecast)? = data.revenueForecast else { Issue.record("no revenue forecast"); return }
+            #expect(forecast.method == .holt && forecast.holdoutActual == [30])
+
+            #expect(data.satisfaction.map(\.month) == [Self.month(2025, 1), Self.month(2025, 2)])
+            #expect(data.satisfaction.map(\.nps) == [-50, 100])  // January: 8 (passive) and 3 (detractor)
+            #expect(data.regions?.rows.map(\.key) == ["north", "south", Distribution.unknownKey])
+            #expect(data.regions?.rows.map(\.revenue) == [60, 100, 0])
+            #expect(data.sources?.rows.map(\.key) == ["search", Distribution.unknownKey])
+            #expect(data.regionSatisfaction.map(\.region) == ["north", "south"])
+            #expect(data.regionSatisfaction.map(\.nps) == [100, -100])
+            guard case .success(let concentration)? = data.concentration else { Issue.record("no concentration"); return }
+            #expect(concentration.topFifthShare == 0.625)
+
+            let cohorts = try #require(data.cohorts)
+            #expect(cohorts.cohorts.map(\.month) == [Self.month(2024, 11), Self.month(2025, 1)])
+            #expect(cohorts.cohorts.map(\.active) == [[1, 0, 1, 1], [1, 0]])
+            #expect(try log.cohortRetention(asOf: asOf) == cohorts)
+            #expect(data.rfmGrid.joined().reduce(0, +) == 2)
+            #expect(data.segments.reduce(0) { $0 + $1.customers } == 2)
+
+            let yoy = try #require(data.yearOverYear)
+            #expect(yoy.year == 2025 && data.yearOverYearPartial == "through 02-10")
+            #expect(yoy.largestGrowth.map(\.customer) == ["c2", "c1"])
+            #expect(yoy.totals.map(\.sales) == [10, 150])
+
+            #expect(data.churnFlags.first { $0.flag == "detractor" }?.customers == 1)
+            #expect(data.atRisk.count == data.flaggedCustomers)
+            #expect(data.atRisk.contains { $0.customer == "c2" && $0.flags.contains("detractor") && $0.historicalValue == 100 })
+            #expect(data.holdoutFit == nil)
+            #expect(!data.notes.contains { $0.contains("not over") })
+        }
+    }
+
+    @Test func aMonthStillRunningIsLeftOutOfTheMonthlySeries() throws {
+        try withTemporaryLog { log, _ in
+            _ = try log.append(try Self.lines.map { try EventDecoder().decodeValid($0) })
+            let data = try log.reportData(asOf: Timestamp(rfc3339: "2025-02-15T00:00:00Z")!)
+            #expect(data.monthlyRevenue.last?.month == Self.month(2025, 1))
+            #expect(data.satisfaction.last?.month == Self.month(2025, 1))
+            #expect(data.notes.contains { $0.contains("2025-02 was not over") })
+            #expect(data.cohorts?.through == Self.month(2025, 1))
+        }
+    }
+
+    @Test func anEmptyLogGivesAnEmptyReport() throws {
+        try withTemporaryLog { log, _ in
+            let data = try log.reportData(asOf: Timestamp(rfc3339: "2025-02-15T00:00:00Z")!)
+            #expect(data.customers == 0 && data.buyers == 0 && data.monthlyRevenue.isEmpty && data.concentration == nil)
+            #expect(data.cohorts?.cohorts.isEmpty == true && data.yearOverYear == nil)
+            #expect(ReportRenderer.html(data).contains("No purchases by this time."))
+        }
+    }
+}
