@@ -215,9 +215,12 @@ private struct Population {
         let hasEarlierData = salesByYear.contains { $0.byYear.keys.contains { $0 <= latest - 2 } }
         let year = yearComplete || !hasEarlierData ? latest : latest - 1
         data.yearOverYear = YearOverYear(sales: salesByYear, year: year)
-        if year == latest && !yearComplete {
-            let date = Timestamp(microseconds: Int64(end) * 86_400_000_000).rfc3339
-            data.yearOverYearPartial = "through \(date.prefix(10).dropFirst(5))"
+        guard !yearComplete else { return }
+        let through = "through \(Timestamp(microseconds: Int64(end) * 86_400_000_000).rfc3339.prefix(10).dropFirst(5))"
+        if year == latest {
+            data.yearOverYearPartial = through
+        } else {
+            data.notes.append("Sales of \(latest) in the chart by year run \(through) only; the year-over-year lists compare \(year) with \(year - 1).")
         }
     }
 }
