@@ -66,6 +66,24 @@ struct ReportDataTests {
         }
     }
 
+    static func lookup(_ values: [String: Double]) -> (String) -> Double? { { values[$0] } }
+
+    @Test func withAModelTheAtRiskListIsOrderedByPredictedValue() throws {
+        try withTemporaryLog { log, _ in
+            _ = try log.append(try Self.lines.map { try EventDecoder().decodeValid($0) })
+            let asOf = Timestamp(rfc3339: "2025-06-30T00:00:00Z")!
+            let byRisk = try log.reportData(asOf: asOf)
+            #expect(byRisk.atRisk.allSatisfy { $0.predictedValue == nil })
+            let values = ["c1": 5.0, "c2": 1.0, "c4": 9.0]
+            let byValue = try log.reportData(asOf: asOf, atRiskLimit: 2, predictedValue: Self.lookup(values))
+            let flagged = Set(byRisk.atRisk.map(\.customer))
+            let expected = values.filter { flagged.contains($0.key) }.sorted { $0.value > $1.value }.prefix(2)
+            #expect(expected.count == 2)
+            #expect(byValue.atRisk.map(\.customer) == expected.map(\.key))
+            #expect(byValue.atRisk.map(\.predictedValue) == expected.map(\.value))
+        }
+    }
+
     @Test func aMonthStillRunningIsLeftOutOfTheMonthlySeries() throws {
         try withTemporaryLog { log, _ in
             _ = try log.append(try Self.lines.map { try EventDecoder().decodeValid($0) })

@@ -22,15 +22,19 @@ extension EventLog {
     /// regions, sources, RFM, cohorts, year-over-year, churn) and two reads of the trends view.
     ///
     /// Attributes (`region`, `acquisitionSource`) are each customer's latest values, not their
-    /// values as of `asOf`. No CLV model is stored yet, so the holdout fit and predicted values
-    /// stay empty.
+    /// values as of `asOf`. The CLV holdout fit (`ReportData.holdoutFit`) is left for the caller
+    /// to fill from a fitted model.
     /// - Parameters:
     ///   - thresholds: the churn thresholds.
     ///   - atRiskLimit: how many flagged customers to list.
+    ///   - predictedValue: a customer's predicted value from a fitted model, if there is one; the
+    ///     at-risk list then holds the flagged customers of highest predicted value, else those of
+    ///     highest risk (ties by spend to date).
     public func reportData(
-        asOf: Timestamp = .now, thresholds: ChurnThresholds = ChurnThresholds(), atRiskLimit: Int = 20
+        asOf: Timestamp = .now, thresholds: ChurnThresholds = ChurnThresholds(), atRiskLimit: Int = 20,
+        predictedValue: ((String) -> Double?)? = nil
     ) throws(TouchlogError) -> ReportData {
-        var population = Population(asOf: asOf, thresholds: thresholds)
+        var population = Population(asOf: asOf, thresholds: thresholds, predictedValue: predictedValue)
         try forEachProfile { population.add($0, $1) }
         let period = ReportPeriod(asOf: asOf, lastPurchaseDay: population.lastPurchaseDay)
         var data = ReportData(asOf: asOf.rfc3339)
@@ -103,10 +107,13 @@ private struct Population {
     var flagCounts: [ChurnFlag.Reason: Int] = [:]
     var flagged: [AtRiskCustomer] = []
 
-    init(asOf: Timestamp, thresholds: ChurnThresholds) {
+    let predictedValue: ((String) -> Double?)?
+
+    init(asOf: Timestamp, thresholds: ChurnThresholds, predictedValue: ((String) -> Double?)?) {
         self.asOf = asOf
         asOfDay = Timestamp.day(of: asOf)
         self.thresholds = thresholds
+        self.predictedValue = predictedValue
     }
 
     mutating func add(_ subject: String, _ profile: CustomerProfile) {
@@ -140,7 +147,10 @@ private struct Population {
         let churn = EventLog.churn(of: subject, profile, asOf: asOf, thresholds: thresholds)
         if !churn.flags.isEmpty {
             for reason in Set(churn.flags.map(\.reason)) { flagCounts[reason, default: 0] += 1 }
-            flagged.append(AtRiskCustomer(customer: subject, risk: churn.risk, flags: churn.flags.map(\.reason.rawValue), historicalValue: revenue))
+            flagged.append(AtRiskCustomer(
+                customer: subject, risk: churn.risk, flags: churn.flags.map(\.reason.rawValue), historicalValue: revenue,
+                predictedValue: predictedValue?(subject)
+            ))
         }
     }
 
@@ -185,6 +195,8 @@ private struct Population {
         data.churnFlags = ChurnFlag.Reason.allCases.map { FlagCount(flag: $0.rawValue, customers: flagCounts[$0] ?? 0) }
         data.flaggedCustomers = flagged.count
         data.atRisk = Array(flagged.sorted { a, b in
+            let (x, y) = (a.predictedValue ?? -.infinity, b.predictedValue ?? -.infinity)
+            if x != y { return x > y }
             if a.risk != b.risk { return a.risk > b.risk }
             return a.historicalValue != b.historicalValue ? a.historicalValue > b.historicalValue : a.customer < b.customer
         }.prefix(max(0, atRiskLimit)))
