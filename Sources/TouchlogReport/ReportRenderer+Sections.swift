@@ -18,8 +18,10 @@ extension ReportRenderer {
         var shade: (Int, String)?
         if let forecast {
             let held = forecast.holdoutForecast.count
-            let before = Array<Double?>(repeating: nil, count: months.count - held - 1)
-            series.append(.init(name: "forecast of held-out months", values: before + [months[months.count - held - 1].value] + forecast.holdoutForecast.map(Optional.some) + Array(repeating: nil, count: ahead), dashed: true))
+            if held < months.count {  // a forecast made from another series cannot be placed
+                let before = [Double?](repeating: nil, count: months.count - held - 1)
+                series.append(.init(name: "forecast of held-out months", values: before + [months[months.count - held - 1].value] + forecast.holdoutForecast.map(Optional.some) + Array(repeating: nil, count: ahead), dashed: true))
+            }
             let lead = Array<Double?>(repeating: nil, count: months.count - 1)
             series.append(.init(name: "forecast", values: lead + [months[months.count - 1].value] + forecast.forecast.map(Optional.some), dashed: true))
             shade = (months.count, "forecast")
@@ -157,12 +159,14 @@ extension ReportRenderer {
 
     static func segmentSections(_ data: ReportData) -> String {
         let title = "RFM segments"
-        let buyers = data.rfmGrid.joined().reduce(0, +)
+        // Cells outside the given grid count as 0.
+        func cell(_ r: Int, _ f: Int) -> Int { r - 1 < data.rfmGrid.count && f - 1 < data.rfmGrid[r - 1].count ? data.rfmGrid[r - 1][f - 1] : 0 }
+        let buyers = (1...5).reduce(0) { sum, r in (1...5).reduce(sum) { $0 + cell(r, $1) } }
         guard buyers > 0 else { return gap(id: "rfm", title: title, reason: "No buyers to score.") }
         let takeaway = Takeaways.segments(data.segments)
         let grid = Heatmap(
             rowLabels: (1...5).reversed().map { "R \($0)" }, columnLabels: (1...5).map { "F \($0)" },
-            values: (1...5).reversed().map { r in (1...5).map { f in Double(data.rfmGrid[r - 1][f - 1]) } },
+            values: (1...5).reversed().map { r in (1...5).map { f in Double(cell(r, f)) } },
             rowTitle: "recency score", columnTitle: "frequency score (5 = most purchase days)", format: { Format.count(Int($0)) },
             cellNotes: (1...5).reversed().map { r in (1...5).map { f in RFMSegment(recencyScore: r, frequencyScore: f).rawValue } },
             cellSize: (150, 52)

@@ -111,4 +111,15 @@ struct ReportRendererTests {
         let html = ReportRenderer.html(data)
         #expect(html.contains("No forecast: a forecast needs at least 3 values"))
     }
+
+    @Test("Inconsistent data is drawn as far as it goes, never a crash")
+    func inconsistent() throws {
+        var data = try Self.sample()
+        data.monthlyRevenue = Array(data.monthlyRevenue.prefix(2))  // the forecast was made from 30 months
+        data.rfmGrid = [[1]]
+        data.cohorts = CohortRetention(purchaseMonths: [[Self.month(2025, 1)]], through: Self.month(2024, 1))
+        let html = ReportRenderer.html(data)
+        #expect(html.contains("id=\"revenue\"") && html.contains("id=\"rfm\""))
+        #expect(html.components(separatedBy: "<svg ").count > 10)
+    }
 }
