@@ -29,6 +29,8 @@ public struct ReportData: Sendable {
     public var complaintsByChannel: [ChannelMonth] = []
     /// Satisfaction by region, from each customer's latest answers (a snapshot, not a trend).
     public var regionSatisfaction: [RegionSatisfaction] = []
+    /// Satisfaction counters per region and month (customers without a region under `(unknown)`).
+    public var regionTrends: [RegionMonth] = []
 
     /// Customers and revenue by the profile attribute `region`.
     public var regions: Distribution?
@@ -104,6 +106,35 @@ public struct ChannelMonth: Sendable, Equatable {
         self.month = month
         self.complaintsOpened = complaintsOpened
     }
+}
+
+/// One region's satisfaction counters in one month.
+public struct RegionMonth: Sendable, Equatable {
+    public var region: String
+    public var month: CalendarMonth
+    public var promoters: Int
+    public var detractors: Int
+    public var npsAnswers: Int
+    public var csatSum: Int
+    public var csatAnswers: Int
+    public var complaintsOpened: Int
+
+    public init(
+        region: String, month: CalendarMonth, promoters: Int, detractors: Int, npsAnswers: Int, csatSum: Int, csatAnswers: Int,
+        complaintsOpened: Int
+    ) {
+        self.region = region
+        self.month = month
+        self.promoters = promoters
+        self.detractors = detractors
+        self.npsAnswers = npsAnswers
+        self.csatSum = csatSum
+        self.csatAnswers = csatAnswers
+        self.complaintsOpened = complaintsOpened
+    }
+
+    /// % promoters − % detractors, or `nil` without answers.
+    public var nps: Double? { npsAnswers == 0 ? nil : Double(promoters - detractors) * 100 / Double(npsAnswers) }
 }
 
 /// Satisfaction of the customers of one region, from each one's latest NPS answer, mean CSAT and

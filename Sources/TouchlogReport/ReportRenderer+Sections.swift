@@ -101,29 +101,6 @@ extension ReportRenderer {
         return parts.joined(separator: "\n")
     }
 
-    static func regionSatisfactionSection(_ data: ReportData) -> String {
-        let title = "Satisfaction by region"
-        let regions = data.regionSatisfaction.sorted { ($0.nps ?? -.infinity, $1.region) > ($1.nps ?? -.infinity, $0.region) }
-        guard !regions.isEmpty else {
-            return gap(id: "region-satisfaction", title: title, reason: "No customer has a region attribute, so satisfaction cannot be broken down by region.")
-        }
-        let takeaway = Takeaways.regionSatisfaction(regions)
-        let answered = regions.filter { $0.nps != nil }
-        let nps = BarChart(
-            categories: answered.map(\.region), series: [("NPS", answered.map { $0.nps ?? 0 })],
-            valueTitle: "NPS over each customer's latest answer (points)", format: { Format.signed($0) }
-        )
-        let complaints = BarChart(
-            categories: regions.map(\.region), series: [("complaints per 100 customers", regions.map(\.complaintsPer100))],
-            valueTitle: "complaints per 100 customers (all time)", format: { Format.fixed($0, 1) }
-        )
-        let figure = (answered.isEmpty ? "" : "<h3>NPS</h3>\(nps.svg(title: "NPS by region", takeaway: takeaway))") + "<h3>Complaints</h3>\(complaints.svg(title: "Complaints per 100 customers by region", takeaway: takeaway))"
-        return section(
-            id: "region-satisfaction", title: title, takeaway: takeaway, figure: figure,
-            definition: "A snapshot by the profile attribute region: NPS over each customer's latest answer, complaints over all time. Monthly trends by region are not in the trends view yet (it keeps overall and channel)."
-        )
-    }
-
     static func distributionSection(_ distribution: Distribution?, id: String, name: String) -> String {
         let title = "Customers and revenue by \(name)"
         guard let distribution, distribution.rows.contains(where: { $0.key != Distribution.unknownKey }) else {

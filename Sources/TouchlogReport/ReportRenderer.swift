@@ -6,7 +6,7 @@ public enum ReportRenderer {
     /// The HTML page of `data`.
     public static func html(_ data: ReportData) -> String {
         let sections = [
-            revenueSection(data), satisfactionSections(data), regionSatisfactionSection(data),
+            revenueSection(data), satisfactionSections(data), regionTrendSection(data), regionSatisfactionSection(data),
             distributionSection(data.regions, id: "regions", name: "region"),
             distributionSection(data.sources, id: "sources", name: "acquisition source"),
             concentrationSection(data), segmentSections(data), cohortSection(data), holdoutSection(data),

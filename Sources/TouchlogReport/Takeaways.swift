@@ -65,6 +65,31 @@ enum Takeaways {
         return "NPS ranges from \(Format.signed(low.1)) in \(low.0) to \(Format.signed(high.1)) in \(high.0) (latest answer of each customer)."
     }
 
+    static func regionTrends(_ rows: [RegionMonth], through last: CalendarMonth) -> String {
+        let recent = rows.filter { $0.month.months(to: last) < 12 }
+        var totals: [String: (promoters: Int, detractors: Int, answers: Int, complaints: Int)] = [:]
+        for row in recent {
+            var total = totals[row.region] ?? (0, 0, 0, 0)
+            total.promoters += row.promoters
+            total.detractors += row.detractors
+            total.answers += row.npsAnswers
+            total.complaints += row.complaintsOpened
+            totals[row.region] = total
+        }
+        let scored = totals.filter { $0.value.answers > 0 }.map { ($0.key, Double($0.value.promoters - $0.value.detractors) * 100 / Double($0.value.answers)) }
+            .sorted { $0.0 < $1.0 }
+        let mostComplaints = totals.max { a, b in a.value.complaints != b.value.complaints ? a.value.complaints < b.value.complaints : a.key > b.key }
+        var parts: [String] = []
+        if let low = scored.min(by: { $0.1 < $1.1 }), let high = scored.max(by: { $0.1 < $1.1 }), scored.count > 1 {
+            parts.append("NPS ranges from \(Format.signed(low.1)) in \(low.0) to \(Format.signed(high.1)) in \(high.0)")
+        }
+        if let most = mostComplaints, most.value.complaints > 0 {
+            parts.append("\(most.key) opened the most complaints (\(Format.count(most.value.complaints)))")
+        }
+        guard !parts.isEmpty else { return "Too few answers and complaints by region in the last 12 months to compare." }
+        return "Over the 12 months to \(last), " + parts.joined(separator: "; ") + "."
+    }
+
     static func distribution(_ distribution: Distribution, of what: String) -> String {
         let known = distribution.rows.filter { $0.key != Distribution.unknownKey && $0.customers > 0 }
         guard let largest = known.first else { return "No customer has a known \(what)." }

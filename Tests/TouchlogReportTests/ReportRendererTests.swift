@@ -19,6 +19,12 @@ struct ReportRendererTests {
                               csatMean: 4, complaintsOpened: $0, complaintsResolved: 1)
         }
         data.complaintsByChannel = [ChannelMonth(channel: "phone", month: month(2025, 8), complaintsOpened: 3), ChannelMonth(channel: "email", month: month(2025, 9), complaintsOpened: 1)]
+        data.regionTrends = [
+            RegionMonth(region: "north & east", month: month(2025, 10), promoters: 6, detractors: 2, npsAnswers: 10, csatSum: 0, csatAnswers: 0, complaintsOpened: 1),
+            RegionMonth(region: "west", month: month(2025, 10), promoters: 1, detractors: 5, npsAnswers: 10, csatSum: 0, csatAnswers: 0, complaintsOpened: 4),
+            RegionMonth(region: "west", month: month(2025, 12), promoters: 3, detractors: 3, npsAnswers: 10, csatSum: 0, csatAnswers: 0, complaintsOpened: 0),
+            RegionMonth(region: "(unknown)", month: month(2025, 11), promoters: 9, detractors: 0, npsAnswers: 9, csatSum: 0, csatAnswers: 0, complaintsOpened: 9),
+        ]
         data.regionSatisfaction = [RegionSatisfaction(region: "north & east", customers: 3, nps: 20, npsAnswers: 3, complaintsPer100: 33.3)]
         data.regions = Distribution([("north & east", 10), ("south", 20), (nil, 5)])
         data.sources = Distribution([("referral", 10), ("search", 20)])
@@ -60,6 +66,8 @@ struct ReportRendererTests {
         #expect(html.contains("Top 20% of customers bring 40% of revenue (Gini 0.40, 5 buyers)."))
         #expect(html.contains("NPS was +25 in 2025-12 (10 answers), up 5 points on 2025-11."))
         #expect(html.contains("Most complaints come in by phone: 75% of 4."))
+        // West: (1 + 3 − 5 − 3) / 20 = −20; the unknown region is left out.
+        #expect(html.contains("Over the 12 months to 2025-12, NPS ranges from −20 in west to +40 in north &amp; east; west opened the most complaints (4)."))
         #expect(html.contains("2025 sales 30, 0% on 2024; 1 customer bought more, 1 less."))
         #expect(html.contains("On average 50% of a cohort buys again in the month after its first purchase."))
     }

@@ -42,6 +42,8 @@ struct ReportDataTests {
             #expect(data.regions?.rows.map(\.revenue) == [60, 100, 0])
             #expect(data.sources?.rows.map(\.key) == ["search", Distribution.unknownKey])
             #expect(data.regionSatisfaction.map(\.region) == ["north", "south"])
+            let regionRows = data.regionTrends.map { "\($0.region) \($0.month) \($0.promoters)/\($0.detractors)/\($0.npsAnswers)" }
+            #expect(regionRows.sorted() == ["(unknown) 2025-01 0/0/1", "north 2025-02 1/0/1", "south 2025-01 0/1/1"])
             #expect(data.regionSatisfaction.map(\.nps) == [100, -100])
             guard case .success(let concentration)? = data.concentration else { Issue.record("no concentration"); return }
             #expect(concentration.topFifthShare == 0.625)

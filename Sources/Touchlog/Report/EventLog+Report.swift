@@ -2,14 +2,15 @@ import TouchlogAnalytics
 import TouchlogReport
 
 extension EventLog {
-    /// Cohort retention by month of first purchase as of `asOf`, from the profile view: each
-    /// buyer's purchase months up to the as-of day, observed through the last complete month of
-    /// data (see ``ReportPeriod``).
-    public func cohortRetention(asOf: Timestamp = .now) throws(TouchlogError) -> CohortRetention {
+    /// Cohort retention by month of first purchase at `horizon`: each buyer's purchase months up
+    /// to the evaluation day, observed through the last complete month of data (see
+    /// ``ReportPeriod``). The present comes from the profile view; any other horizon from a replay.
+    public func cohortRetention(at horizon: Horizon = .present) throws(TouchlogError) -> CohortRetention {
+        let asOf = horizon.evaluationTime
         let asOfDay = Timestamp.day(of: asOf)
         var months: [[CalendarMonth]] = []
         var lastDay: Int?
-        try forEachProfile { _, profile in
+        try forEachProfile(at: horizon) { _, profile in
             let days = profile.purchaseDays.map(Int.init).filter { $0 <= asOfDay }
             guard let last = days.last else { return }
             lastDay = max(lastDay ?? last, last)
@@ -18,12 +19,17 @@ extension EventLog {
         return CohortRetention(purchaseMonths: months, through: ReportPeriod(asOf: asOf, lastPurchaseDay: lastDay).lastMonth)
     }
 
-    /// Everything the report shows, as of `asOf`: one pass over the profile view (revenue,
-    /// regions, sources, RFM, cohorts, year-over-year, churn) and two reads of the trends view.
-    ///
-    /// Attributes (`region`, `acquisitionSource`) are each customer's latest values, not their
-    /// values as of `asOf`. The CLV holdout fit (`ReportData.holdoutFit`) is left for the caller
-    /// to fill from a fitted model.
+    /// `cohortRetention(at:)` as of `asOf`.
+    public func cohortRetention(asOf: Timestamp) throws(TouchlogError) -> CohortRetention {
+        try cohortRetention(at: Horizon(asOf: asOf))
+    }
+
+    /// Everything the report shows at `horizon`: one pass over every profile (revenue, regions,
+    /// sources, RFM, cohorts, year-over-year, churn), the monthly satisfaction trends overall and
+    /// by channel, and by region. The present reads the profile and trends views; any other
+    /// horizon replays the log, so that attributes, answers and complaints are those of then.
+    /// The CLV holdout fit (`ReportData.holdoutFit`) is left for the caller to fill from a
+    /// fitted model.
     /// - Parameters:
     ///   - thresholds: the churn thresholds.
     ///   - atRiskLimit: how many flagged customers to list.
@@ -31,26 +37,48 @@ extension EventLog {
     ///     at-risk list then holds the flagged customers of highest predicted value, else those of
     ///     highest risk (ties by spend to date).
     public func reportData(
-        asOf: Timestamp = .now, thresholds: ChurnThresholds = ChurnThresholds(), atRiskLimit: Int = 20,
+        at horizon: Horizon = .present, thresholds: ChurnThresholds = ChurnThresholds(), atRiskLimit: Int = 20,
         predictedValue: ((String) -> Double?)? = nil
     ) throws(TouchlogError) -> ReportData {
+        let asOf = horizon.evaluationTime
         var population = Population(asOf: asOf, thresholds: thresholds, predictedValue: predictedValue)
-        try forEachProfile { population.add($0, $1) }
+        let overall: [TrendRow], channels: [TrendRow]
+        if horizon.asOf != nil || horizon.limitsRecording {
+            let replay = try replay(at: horizon)
+            for subject in replay.profiles.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+                population.add(subject, replay.profiles[subject]!)
+            }
+            overall = replay.satisfactionTrends(bucket: .month, by: .overall)
+            channels = replay.satisfactionTrends(bucket: .month, by: .channel)
+        } else {
+            try forEachProfile { population.add($0, $1) }
+            overall = try satisfactionTrends(bucket: .month, by: .overall)
+            channels = try satisfactionTrends(bucket: .month, by: .channel)
+        }
+        let regions = try satisfactionTrends(bucket: .month, by: .region, at: horizon)
         let period = ReportPeriod(asOf: asOf, lastPurchaseDay: population.lastPurchaseDay)
         var data = ReportData(asOf: asOf.rfc3339)
         population.fill(&data, period: period, atRiskLimit: atRiskLimit)
-        let dayAfter = Timestamp(microseconds: Int64(period.asOfDay + 1) * 86_400_000_000)
-        let overall = try satisfactionTrends(bucket: .month, by: .overall, to: dayAfter)
-        let channels = try satisfactionTrends(bucket: .month, by: .channel, to: dayAfter)
-        Self.fillSatisfaction(&data, overall: overall, channels: channels, period: period)
+        Self.fillSatisfaction(&data, overall: overall, channels: channels, regions: regions, period: period)
+        if horizon.limitsRecording { data.notes.append("Only what the log held then counts: \(horizon).") }
         if period.partialMonthLeftOut {
             data.notes.append("Monthly series end with \(period.lastMonth): the as-of month \(period.lastMonth.adding(months: 1)) was not over and is left out.")
         }
-        data.notes.append("Region and acquisition source are each customer's latest profile attributes (region; acquisitionSource, else acquisition_source or source).")
+        data.notes.append("Region and acquisition source are each customer's profile attributes at the evaluation time (region; acquisitionSource, else acquisition_source or source).")
         return data
     }
 
-    private static func fillSatisfaction(_ data: inout ReportData, overall: [TrendRow], channels: [TrendRow], period: ReportPeriod) {
+    /// `reportData(at:…)` as of `asOf`.
+    public func reportData(
+        asOf: Timestamp, thresholds: ChurnThresholds = ChurnThresholds(), atRiskLimit: Int = 20,
+        predictedValue: ((String) -> Double?)? = nil
+    ) throws(TouchlogError) -> ReportData {
+        try reportData(at: Horizon(asOf: asOf), thresholds: thresholds, atRiskLimit: atRiskLimit, predictedValue: predictedValue)
+    }
+
+    private static func fillSatisfaction(
+        _ data: inout ReportData, overall: [TrendRow], channels: [TrendRow], regions: [TrendRow], period: ReportPeriod
+    ) {
         func month(_ label: String) -> CalendarMonth? {
             let parts = label.split(separator: "-")
             guard parts.count == 2, let year = Int(parts[0]), let month = Int(parts[1]) else { return nil }
@@ -67,6 +95,14 @@ extension EventLog {
             return SatisfactionMonth(
                 month: current, nps: row.nps, npsAnswers: Int(row.counters.npsAnswers), csatMean: row.csatMean,
                 complaintsOpened: Int(row.counters.complaintsOpened), complaintsResolved: Int(row.counters.complaintsResolved)
+            )
+        }
+        data.regionTrends = regions.compactMap { row in
+            guard let current = month(row.period), current <= period.lastMonth else { return nil }
+            let c = row.counters
+            return RegionMonth(
+                region: row.group, month: current, promoters: Int(c.promoters), detractors: Int(c.detractors), npsAnswers: Int(c.npsAnswers),
+                csatSum: Int(c.csatSum), csatAnswers: Int(c.csatAnswers), complaintsOpened: Int(c.complaintsOpened)
             )
         }
         data.complaintsByChannel = channels.compactMap { row in

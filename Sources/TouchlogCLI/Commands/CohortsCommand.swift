@@ -10,14 +10,14 @@ struct CohortsCommand: ParsableCommand {
         discussion: """
         Each cohort is the customers whose first purchase fell in one calendar month (UTC). Month k \
         is the share of the cohort with a purchase in the k-th calendar month after that (month 0 \
-        is 100%). Months are observed through the last complete month of data by --as-of.
+        is 100%). Months are observed through the last complete month of data by --as-of (a \
+        date means the end of that day).
         """
     )
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: ArgumentHelp("Evaluate as of this time (YYYY-MM-DD or RFC 3339).", valueName: "time"))
-    var asOf: String?
+    @OptionGroup var clocks: HorizonOptions
 
     @Option(help: ArgumentHelp("Print at most this many months after acquisition (text output).", valueName: "n"))
     var months = 12
@@ -30,16 +30,13 @@ struct CohortsCommand: ParsableCommand {
 
     func validate() throws {
         if json && csv { throw ValidationError("choose one of --json and --csv") }
-        if let asOf, Timestamp(dateOrDateTime: asOf) == nil {
-            throw ValidationError("--as-of must be a date (1997-09-30) or an RFC 3339 time, not \(asOf)")
-        }
         if months < 0 { throw ValidationError("--months must be 0 or more") }
     }
 
     func run() throws {
         let log = try global.openLog(readOnly: true)
-        let time = asOf.flatMap(Timestamp.init(dateOrDateTime:)) ?? .now
-        let retention = try reportingFailures { try log.cohortRetention(asOf: time) }
+        let time = clocks.horizon.evaluationTime
+        let retention = try reportingFailures { try log.cohortRetention(at: clocks.horizon) }
         func share(_ value: Double) -> String { String(format: "%.4f", value) }
         if json {
             let cohorts = retention.cohorts.map { cohort in

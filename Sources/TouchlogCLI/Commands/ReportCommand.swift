@@ -11,7 +11,9 @@ struct ReportCommand: ParsableCommand {
         Revenue by month with a forecast, NPS, CSAT and complaints by month, satisfaction and \
         customers by region and acquisition source, revenue concentration, RFM segments, cohort \
         retention, churn flags with the customers most at risk, and year-over-year sales. No \
-        scripts and nothing loaded from the network; prints well. See Docs/Report.md.
+        scripts and nothing loaded from the network; prints well. Without --as-of, --known-at or \
+        --position the report reads the views as they are now; with any, it replays the log to \
+        that point. See Docs/Report.md.
         """
     )
 
@@ -32,7 +34,7 @@ struct ReportCommand: ParsableCommand {
     func run() throws {
         let log = try global.openLog(readOnly: true)
         let thresholds = try evaluation.thresholds()
-        let data = try reportingFailures { try log.reportData(asOf: evaluation.horizon.evaluationTime, thresholds: thresholds, atRiskLimit: atRisk) }
+        let data = try reportingFailures { try log.reportData(at: evaluation.horizon, thresholds: thresholds, atRiskLimit: atRisk) }
         let html = ReportRenderer.html(data)
         guard FileManager.default.createFile(atPath: out, contents: Data(html.utf8)) else { fail("cannot write \(out)", status: 1) }
         print("Wrote \(out) (\(byteSize(html.utf8.count))): \(grouped(data.customers)) customers, \(grouped(data.buyers)) buyers, as of \(data.asOf)")
