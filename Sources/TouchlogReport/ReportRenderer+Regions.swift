@@ -2,7 +2,7 @@ import TouchlogAnalytics
 
 extension ReportRenderer {
     static func regionSatisfactionSection(_ data: ReportData) -> String {
-        let title = "Satisfaction by region"
+        let title = "Satisfaction by region: snapshot of each customer's latest answer"
         let regions = data.regionSatisfaction.sorted { ($0.nps ?? -.infinity, $1.region) > ($1.nps ?? -.infinity, $0.region) }
         guard !regions.isEmpty else {
             return gap(id: "region-satisfaction", title: title, reason: "No customer has a region attribute, so satisfaction cannot be broken down by region.")

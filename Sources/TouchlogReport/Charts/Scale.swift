@@ -18,9 +18,7 @@ struct LinearScale {
 
     static func niceTicks(_ low: Double, _ high: Double, _ count: Int) -> [Double] {
         guard high > low, count > 0 else { return [low] }
-        let rough = (high - low) / Double(count)
-        let power = pow(10, floor(log10(rough)))
-        let step = [1.0, 2, 5, 10].map { $0 * power }.first { $0 >= rough } ?? 10 * power
+        let step = tickStep(low, high, count)
         var ticks: [Double] = []
         var value = ceil(low / step - 1e-9) * step
         while value <= high + step * 1e-9 {
@@ -37,9 +35,21 @@ struct LinearScale {
         var low = finite.min() ?? 0, high = finite.max() ?? 1
         if includeZero { low = min(low, 0); high = max(high, 0) }
         if high == low { high = low + 1 }
-        let ticks = niceTicks(low, high, 5)
-        let step = ticks.count > 1 ? ticks[1] - ticks[0] : 1
-        let niceLow = floor(low / step + 1e-9) * step, niceHigh = ceil(high / step - 1e-9) * step
-        return (niceLow, niceHigh == niceLow ? niceLow + step : niceHigh)
+        // Widen to multiples of the tick step until the step of the widened domain (the one
+        // `ticks()` will use) stays the same, so that both ends carry a tick.
+        for _ in 0..<4 {
+            let step = tickStep(low, high, 5)
+            let niceLow = floor(low / step + 1e-9) * step, niceHigh = ceil(high / step - 1e-9) * step
+            if niceLow == low && niceHigh == high { break }
+            (low, high) = (niceLow, niceHigh)
+        }
+        return (low, high)
+    }
+
+    /// The step `niceTicks` uses for a domain.
+    private static func tickStep(_ low: Double, _ high: Double, _ count: Int) -> Double {
+        let rough = (high - low) / Double(count)
+        let power = pow(10, floor(log10(rough)))
+        return [1.0, 2, 5, 10].map { $0 * power }.first { $0 >= rough } ?? 10 * power
     }
 }
