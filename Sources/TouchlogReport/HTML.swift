@@ -56,9 +56,14 @@ enum Format {
     /// A count with its noun, singular for 1: `1 customer`, `2,000 customers`.
     static func counted(_ value: Int, _ noun: String) -> String { "\(count(value)) \(noun)\(value == 1 ? "" : "s")" }
 
-    /// Three significant digits for 1 ≤ value < 1000.
+    /// At most three significant digits for 1 ≤ value < 1000, without trailing zeros: `50`, `3.3`.
     private static func short(_ value: Double) -> String {
-        fixed(value, value >= 100 ? 0 : value >= 10 ? 1 : 2)
+        var text = fixed(value, value >= 100 ? 0 : value >= 10 ? 1 : 2)
+        if text.contains(".") {
+            while text.hasSuffix("0") { text.removeLast() }
+            if text.hasSuffix(".") { text.removeLast() }
+        }
+        return text
     }
 
     /// A share 0–1 as a percentage: `61%`, or `0.4%` below 1%.

@@ -130,4 +130,15 @@ struct ReportRendererTests {
         #expect(html.contains("id=\"revenue\"") && html.contains("id=\"rfm\""))
         #expect(html.components(separatedBy: "<svg ").count > 10)
     }
+
+    @Test("Amounts are shortened to three significant digits without trailing zeros")
+    func amounts() throws {
+        var data = try Self.sample()
+        data.concentration = Result { () throws(AnalysisError) in try RevenueConcentration(revenues: [12_345_678, 50_000]) }
+        data.yearOverYear = YearOverYear(sales: [("A", [2024: 40_000, 2025: 50_000]), ("B", [2025: 1_234.5])], year: 2025)
+        let html = ReportRenderer.html(data)
+        #expect(html.contains("<b>12.4 M</b><span>revenue to date</span>"))
+        #expect(html.contains("2025 sales 51.2 k, +28% on 2024;"))
+        #expect(html.contains("<td class=\"n\">50 k</td>"))
+    }
 }

@@ -20,7 +20,7 @@ struct BarChart {
         let x = LinearScale(domain: domain ?? LinearScale.niceDomain(values), range: (left, right))
         for tick in x.ticks(6) {
             svg.line(x(tick), top, x(tick), bottom, stroke: tick == 0 ? "#a0aec0" : "#e2e8f0")
-            svg.text(x(tick), bottom + 16, format(tick), anchor: .middle, size: 11, fill: "#4a5568")
+            svg.text(x(tick), bottom + 16, format(tick), anchor: .middle, size: 12, fill: "#4a5568")
         }
         for (row, category) in categories.enumerated() {
             let rowTop = top + Double(row) * rowHeight + gap / 2
@@ -34,7 +34,7 @@ struct BarChart {
             }
         }
         svg.line(left, top, left, bottom, stroke: "#4a5568")
-        svg.text((left + right) / 2, bottom + 38, valueTitle, anchor: .middle, size: 12, fill: "#2d3748")
+        svg.text((left + right) / 2, bottom + 38, valueTitle, anchor: .middle, size: 13, fill: "#2d3748")
         if series.count > 1 {
             svg.legend(series.enumerated().map { ($1.name, SVG.colors[$0 % SVG.colors.count], false) }, x: left, y: 20)
         }
@@ -59,7 +59,7 @@ struct ColumnChart {
         let y = LinearScale(domain: LinearScale.niceDomain(series.flatMap(\.values)), range: (bottom, top))
         for tick in y.ticks() {
             svg.line(left, y(tick), right, y(tick), stroke: tick == 0 ? "#a0aec0" : "#e2e8f0")
-            svg.text(left - 8, y(tick) + 4, format(tick), anchor: .end, size: 11, fill: "#4a5568")
+            svg.text(left - 8, y(tick) + 4, format(tick), anchor: .end, size: 12, fill: "#4a5568")
         }
         let slot = (right - left) / Double(max(categories.count, 1))
         let barWidth = min(48, slot * 0.8 / Double(max(series.count, 1)))
@@ -74,11 +74,11 @@ struct ColumnChart {
                 svg.rect(x + 1, top, barWidth - 2, base - top, fill: SVG.colors[number % SVG.colors.count], title: "\(category), \(entry.name): \(format(value))")
                 if showValues { svg.text(x + barWidth / 2, top - 4, format(value), anchor: .middle, size: 10, fill: "#2d3748") }
             }
-            svg.text(center, bottom + 18, category, anchor: .middle, size: 11, fill: "#4a5568")
+            svg.text(center, bottom + 18, category, anchor: .middle, size: 12, fill: "#4a5568")
         }
         svg.line(left, bottom, right, bottom, stroke: "#4a5568")
-        svg.text(16, (top + bottom) / 2, yTitle, anchor: .middle, size: 12, fill: "#2d3748", rotate: -90)
-        svg.text((left + right) / 2, bottom + 44, xTitle, anchor: .middle, size: 12, fill: "#2d3748")
+        svg.text(16, (top + bottom) / 2, yTitle, anchor: .middle, size: 13, fill: "#2d3748", rotate: -90)
+        svg.text((left + right) / 2, bottom + 44, xTitle, anchor: .middle, size: 13, fill: "#2d3748")
         svg.legend(series.enumerated().map { ($1.name, SVG.colors[$0 % SVG.colors.count], false) }, x: left, y: 20)
         return svg.rendered(title: title, description: takeaway)
     }

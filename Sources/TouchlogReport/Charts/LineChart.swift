@@ -35,20 +35,20 @@ struct LineChart {
         if let shade = shadeFrom, shade.index < count {
             let start = shade.index > 0 ? x(shade.index) - step / 2 : left
             svg.rect(start, top, right - start, bottom - top, fill: "#edf2f7")
-            svg.text(start + 6, top + 14, shade.label, size: 11, fill: "#4a5568")
+            svg.text(start + 6, top + 14, shade.label, size: 12, fill: "#4a5568")
         }
         for tick in y.ticks() {
             svg.line(left, y(tick), right, y(tick), stroke: tick == 0 ? "#a0aec0" : "#e2e8f0")
-            svg.text(left - 8, y(tick) + 4, yFormat(tick), anchor: .end, size: 11, fill: "#4a5568")
+            svg.text(left - 8, y(tick) + 4, yFormat(tick), anchor: .end, size: 12, fill: "#4a5568")
         }
         let every = max(1, Int((Double(count) / 14).rounded(.up)))
         for index in stride(from: 0, to: count, by: every) where index < xLabels.count {
             svg.line(x(index), bottom, x(index), bottom + 4, stroke: "#a0aec0")
-            svg.text(x(index), bottom + 18, xLabels[index], anchor: .middle, size: 11, fill: "#4a5568")
+            svg.text(x(index), bottom + 18, xLabels[index], anchor: .middle, size: 12, fill: "#4a5568")
         }
         svg.line(left, bottom, right, bottom, stroke: "#4a5568")
-        svg.text(16, (top + bottom) / 2, yTitle, anchor: .middle, size: 12, fill: "#2d3748", rotate: -90)
-        svg.text((left + right) / 2, bottom + 44, xTitle, anchor: .middle, size: 12, fill: "#2d3748")
+        svg.text(16, (top + bottom) / 2, yTitle, anchor: .middle, size: 13, fill: "#2d3748", rotate: -90)
+        svg.text((left + right) / 2, bottom + 44, xTitle, anchor: .middle, size: 13, fill: "#2d3748")
 
         for (number, entry) in series.enumerated() {
             let color = SVG.colors[number % SVG.colors.count]
