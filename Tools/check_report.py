@@ -26,6 +26,16 @@ class Checker(HTMLParser):
         self.in_takeaway = False
 
     def handle_starttag(self, tag, attrs):
+        self.start(tag, attrs)
+        if tag not in VOID:
+            self.stack.append((tag, self.getpos()))
+
+    def handle_startendtag(self, tag, attrs):
+        self.start(tag, attrs)
+        if tag not in SELF_CLOSED and tag not in VOID:
+            self.problems.append(f"<{tag}/> self-closed at line {self.getpos()[0]}")
+
+    def start(self, tag, attrs):
         attributes = dict(attrs)
         if self.expect_title and tag != "title":
             self.problems.append(f"<svg> #{self.svgs} does not start with <title> (found <{tag}>)")
@@ -45,12 +55,6 @@ class Checker(HTMLParser):
             self.sections.append([attributes.get("id", "?"), "gap" in classes, ""])
         if tag == "p" and "takeaway" in classes:
             self.in_takeaway = True
-        if tag not in VOID:
-            self.stack.append((tag, self.getpos()))
-
-    def handle_startendtag(self, tag, attrs):
-        if tag not in SELF_CLOSED and tag not in VOID:
-            self.problems.append(f"<{tag}/> self-closed at line {self.getpos()[0]}")
 
     def handle_endtag(self, tag):
         if tag == "p":
