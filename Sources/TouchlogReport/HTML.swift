@@ -40,6 +40,11 @@ enum Format {
         return value < 0 ? "−" + result : result
     }
 
+    /// A count given as a number, rounded: `1,235`; `–` when it is not finite.
+    static func count(_ value: Double) -> String {
+        value.isFinite && abs(value) < 1e18 ? count(Int(value.rounded())) : "–"
+    }
+
     /// An amount, shortened: `950`, `12.3 k`, `4.56 M`, `1.2 B`.
     static func amount(_ value: Double) -> String {
         guard value.isFinite else { return "–" }

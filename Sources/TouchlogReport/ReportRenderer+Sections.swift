@@ -144,7 +144,7 @@ extension ReportRenderer {
         let grid = Heatmap(
             rowLabels: (1...5).reversed().map { "R \($0)" }, columnLabels: (1...5).map { "F \($0)" },
             values: (1...5).reversed().map { r in (1...5).map { f in Double(cell(r, f)) } },
-            rowTitle: "recency score", columnTitle: "frequency score (5 = most purchase days)", format: { Format.count(Int($0)) },
+            rowTitle: "recency score", columnTitle: "frequency score (5 = most purchase days)", format: { Format.count($0) },
             cellNotes: (1...5).reversed().map { r in (1...5).map { f in RFMSegment(recencyScore: r, frequencyScore: f).rawValue } },
             cellSize: (150, 52)
         )
@@ -203,7 +203,7 @@ extension ReportRenderer {
         let takeaway = Takeaways.churn(data.churnFlags, flagged: data.flaggedCustomers, customers: data.customers)
         let chart = BarChart(
             categories: data.churnFlags.map(\.flag), series: [("customers", data.churnFlags.map { Double($0.customers) })],
-            valueTitle: "customers with the flag", format: { Format.count(Int($0.rounded())) }
+            valueTitle: "customers with the flag", format: { Format.count($0) }, integerTicks: true
         )
         let withPrediction = data.atRisk.contains { $0.predictedValue != nil }
         var header: [(String, Bool)] = [("customer", false), ("risk", true), ("flags", false), ("spend to date", true)]
@@ -215,7 +215,7 @@ extension ReportRenderer {
         let order = withPrediction ? "by predicted value" : "by risk, then spend to date (no model fitted, so no predicted value)"
         return section(
             id: "churn", title: title, takeaway: takeaway,
-            figure: chart.svg(title: "Customers per churn flag", takeaway: takeaway) + "<h3>Top \(data.atRisk.count) at-risk customers, \(order)</h3>" + table(header, rows),
+            figure: chart.svg(title: "Customers per churn flag", takeaway: takeaway) + "<h3>Top \(Format.counted(data.atRisk.count, "at-risk customer")), \(order)</h3>" + table(header, rows),
             definition: "A customer may carry several flags; risk is the sum of the raised flags' weights, at most 1."
         )
     }

@@ -128,8 +128,9 @@ enum Takeaways {
     static func holdout(_ fit: HoldoutFit) -> String {
         let actual = fit.rows.reduce(0) { $0 + $1.actual * Double($1.customers) }
         let predicted = fit.rows.reduce(0) { $0 + $1.predicted * Double($1.customers) }
-        guard actual > 0 else { return "\(fit.model) predicted \(Format.fixed(predicted, 0)) repeat purchases in the holdout; none were made." }
-        return "\(fit.model) predicted \(Format.fixed(predicted, 0)) repeat purchases in the holdout against \(Format.fixed(actual, 0)) made (\(Format.signed((predicted / actual - 1) * 100))%)."
+        let predictedCount = Format.count(predicted)
+        guard actual > 0 else { return "\(fit.model) predicted \(predictedCount) repeat purchases in the holdout; none were made." }
+        return "\(fit.model) predicted \(predictedCount) repeat purchases in the holdout against \(Format.count(actual)) made (\(Format.signed((predicted / actual - 1) * 100))%)."
     }
 
     static func churn(_ flags: [FlagCount], flagged: Int, customers: Int) -> String {

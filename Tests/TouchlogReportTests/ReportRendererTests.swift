@@ -126,6 +126,12 @@ struct ReportRendererTests {
         data.monthlyRevenue = Array(data.monthlyRevenue.prefix(2))  // the forecast was made from 30 months
         data.rfmGrid = [[1]]
         data.cohorts = CohortRetention(purchaseMonths: [[Self.month(2025, 1)]], through: Self.month(2024, 1))
+        data.churnFlags = [FlagCount(flag: "overdue", customers: 2), FlagCount(flag: "detractor", customers: 0)]
+        data.holdoutFit = HoldoutFit(model: "BG/NBD", calibration: "c", holdout: "h", rows: [
+            .init(calibrationPurchases: 0, customers: 3, actual: .nan, predicted: .infinity),
+            .init(calibrationPurchases: 1, customers: 3, actual: 1e300, predicted: -1),
+        ])
+        data.regionSatisfaction[0].complaintsPer100 = .nan
         let html = ReportRenderer.html(data)
         #expect(html.contains("id=\"revenue\"") && html.contains("id=\"rfm\""))
         #expect(html.components(separatedBy: "<svg ").count > 10)

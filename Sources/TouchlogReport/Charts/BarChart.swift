@@ -9,6 +9,8 @@ struct BarChart {
     var format: (Double) -> String = { Format.amount($0) }
     /// A fixed value domain; else from 0 to the largest value.
     var domain: (Double, Double)?
+    /// Only whole-number ticks (for counts).
+    var integerTicks = false
 
     func svg(title: String, takeaway: String) -> String {
         let barHeight = 16.0, gap = 10.0
@@ -18,7 +20,7 @@ struct BarChart {
         var svg = SVG(width: 960, height: bottom + 48)
         let values = series.flatMap(\.values)
         let x = LinearScale(domain: domain ?? LinearScale.niceDomain(values), range: (left, right))
-        for tick in x.ticks(6) {
+        for tick in x.ticks(6) where !integerTicks || tick == tick.rounded() {
             svg.line(x(tick), top, x(tick), bottom, stroke: tick == 0 ? "#a0aec0" : "#e2e8f0")
             svg.text(x(tick), bottom + 16, format(tick), anchor: .middle, size: 12, fill: "#4a5568")
         }

@@ -35,7 +35,8 @@ struct Heatmap {
             for (column, value) in values[row].enumerated() {
                 guard let value else { continue }
                 let x = left + cellWidth * Double(column)
-                let intensity = maximum > 0 ? min(1, max(0, value / maximum)) : 0
+                let ratio = value / maximum
+                let intensity = maximum > 0 && ratio.isFinite ? min(1, max(0, ratio)) : 0
                 let note = cellNotes?[row][column]
                 svg.rect(x, y, cellWidth - 1, cellHeight - 1, fill: Self.color(intensity), title: "\(label), \(columnLabels[column]): \(format(value))\(note.map { " (\($0))" } ?? "")")
                 let ink = intensity > 0.6 ? "#ffffff" : "#1a202c"

@@ -17,11 +17,11 @@ struct LinearScale {
     }
 
     static func niceTicks(_ low: Double, _ high: Double, _ count: Int) -> [Double] {
-        guard high > low, count > 0 else { return [low] }
+        guard high > low, count > 0, low.isFinite, high.isFinite else { return [low] }
         let step = tickStep(low, high, count)
         var ticks: [Double] = []
         var value = ceil(low / step - 1e-9) * step
-        while value <= high + step * 1e-9 {
+        while value <= high + step * 1e-9 && ticks.count <= 4 * count {  // bounded, whatever the rounding
             ticks.append(abs(value) < step * 1e-9 ? 0 : value)
             value += step
         }
