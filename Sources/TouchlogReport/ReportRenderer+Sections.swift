@@ -28,7 +28,7 @@ extension ReportRenderer {
         }
         let chart = LineChart(xLabels: labels, series: series, yTitle: "revenue per month\(data.currency.isEmpty ? "" : " (\(data.currency))")", xTitle: "month (UTC)", shadeFrom: shade)
         let takeaway = Takeaways.revenue(months, forecast)
-        let definition = forecast.map { "\($0.method.rawValue), α \(Format.fixed($0.parameters.alpha, 2)), β \(Format.fixed($0.parameters.beta, 2))\($0.parameters.gamma.map { ", γ \(Format.fixed($0, 2))" } ?? ""), φ \(Format.fixed($0.parameters.phi, 2)); error measured by refitting without the last \($0.holdoutActual.count) months (MAE \(Format.amount($0.mae))\($0.mape.map { ", MAPE \(Format.percent($0))" } ?? ""))." } ?? reason
+        let definition = forecast.map { "\($0.method.rawValue), α \(Format.fixed($0.parameters.alpha, 2)), β \(Format.fixed($0.parameters.beta, 2))\($0.parameters.gamma.map { ", γ \(Format.fixed($0, 2))" } ?? ""), φ \(Format.fixed($0.parameters.phi, 2)); error measured by refitting without the last \(Format.counted($0.holdoutActual.count, "month")) (MAE \(Format.amount($0.mae))\($0.mape.map { ", MAPE \(Format.percent($0))" } ?? ""))." } ?? reason
         return section(id: "revenue", title: title, takeaway: takeaway, figure: chart.svg(title: title, takeaway: takeaway), definition: definition)
     }
 
@@ -67,7 +67,7 @@ extension ReportRenderer {
         let npsTakeaway = Takeaways.nps(months, forecast, next: nextMonth)
         let npsDefinition = "NPS = % promoters (9–10) − % detractors (0–6) of the month's answers."
             + (step > 1 ? " Answers come in waves about every \(step) months; the line joins them and the forecast is per wave." : "")
-            + (forecast.map { " Forecast: \($0.method.rawValue), MAE \(Format.fixed($0.mae, 1)) points on the last \($0.holdoutActual.count) \(step > 1 ? "waves" : "months") held out." } ?? note.map { " \($0)" } ?? "")
+            + (forecast.map { " Forecast: \($0.method.rawValue), MAE \(Format.fixed($0.mae, 1)) points on the last \(Format.counted($0.holdoutActual.count, step > 1 ? "wave" : "month")) held out." } ?? note.map { " \($0)" } ?? "")
         let csatChart = LineChart(
             xLabels: months.map(\.month.description), series: [.init(name: "mean CSAT", values: months.map(\.csatMean))],
             yTitle: "mean CSAT (1–5)", xTitle: "month (UTC)", yFormat: { Format.fixed($0, 1) }, yDomain: (1, 5)

@@ -13,8 +13,8 @@ enum Takeaways {
         if let forecast, !forecast.forecast.isEmpty {
             let next = forecast.forecast.prefix(3)
             text += " Forecast for the next \(next.count) months: \(Format.amount(next.reduce(0, +))) in all"
-            text += forecast.mape.map { " (\(Format.percent($0)) mean error on the last \(forecast.holdoutActual.count) months held out)." }
-                ?? " (mean absolute error \(Format.amount(forecast.mae)) on the last \(forecast.holdoutActual.count) months held out)."
+            text += forecast.mape.map { " (\(Format.percent($0)) mean error on the last \(Format.counted(forecast.holdoutActual.count, "month")) held out)." }
+                ?? " (mean absolute error \(Format.amount(forecast.mae)) on the last \(Format.counted(forecast.holdoutActual.count, "month")) held out)."
         }
         return text
     }

@@ -57,7 +57,7 @@ struct ColumnChart {
 
     func svg(title: String, takeaway: String) -> String {
         var svg = SVG(width: 960, height: 340)
-        let left = 72.0, right = 940.0, top = 40.0, bottom = 280.0
+        let left = 72.0, right = 920.0, top = 40.0, bottom = 280.0
         let y = LinearScale(domain: LinearScale.niceDomain(series.flatMap(\.values)), range: (bottom, top))
         for tick in y.ticks() {
             svg.line(left, y(tick), right, y(tick), stroke: tick == 0 ? "#a0aec0" : "#e2e8f0")

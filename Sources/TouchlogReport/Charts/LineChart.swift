@@ -24,7 +24,7 @@ struct LineChart {
 
     func svg(title: String, takeaway: String) -> String {
         var svg = SVG(width: 960, height: 340)
-        let left = 72.0, right = 940.0, top = 40.0, bottom = 280.0
+        let left = 72.0, right = 920.0, top = 40.0, bottom = 280.0
         let values = series.flatMap { $0.values.compactMap { $0 } }
         let domain = yDomain ?? LinearScale.niceDomain(values)
         let y = LinearScale(domain: domain, range: (bottom, top))
