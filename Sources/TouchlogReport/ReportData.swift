@@ -176,16 +176,19 @@ public struct SegmentCount: Sendable, Equatable {
 public struct HoldoutFit: Sendable, Equatable {
     /// One group of customers with the same calibration frequency.
     public struct Row: Sendable, Equatable {
-        /// Repeat purchases in the calibration period (the last row may stand for "this many or more").
+        /// Repeat purchases in the calibration period.
         public var calibrationPurchases: Int
+        /// Whether the row stands for `calibrationPurchases` or more (labelled `7+`).
+        public var orMore: Bool
         public var customers: Int
         /// Mean actual purchases per customer in the holdout period.
         public var actual: Double
         /// Mean predicted purchases per customer in the holdout period.
         public var predicted: Double
 
-        public init(calibrationPurchases: Int, customers: Int, actual: Double, predicted: Double) {
+        public init(calibrationPurchases: Int, orMore: Bool = false, customers: Int, actual: Double, predicted: Double) {
             self.calibrationPurchases = calibrationPurchases
+            self.orMore = orMore
             self.customers = customers
             self.actual = actual
             self.predicted = predicted

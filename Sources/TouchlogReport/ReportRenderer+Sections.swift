@@ -188,7 +188,7 @@ extension ReportRenderer {
         }
         let takeaway = Takeaways.holdout(fit)
         let chart = ColumnChart(
-            categories: fit.rows.map { "\($0.calibrationPurchases)" },
+            categories: fit.rows.map { "\($0.calibrationPurchases)\($0.orMore ? "+" : "")" },
             series: [("actual", fit.rows.map(\.actual)), ("predicted (\(fit.model))", fit.rows.map(\.predicted))],
             xTitle: "repeat purchases in the calibration period (\(fit.calibration))", yTitle: "mean purchases per customer in the holdout",
             format: { Format.fixed($0, 2) }

@@ -92,13 +92,14 @@ struct ReportRendererTests {
         var data = try Self.sample()
         data.holdoutFit = HoldoutFit(model: "BG/NBD", calibration: "1997-01-01 – 1997-09-30", holdout: "1997-10-01 – 1998-06-30", rows: [
             .init(calibrationPurchases: 0, customers: 10, actual: 0.2, predicted: 0.35),
-            .init(calibrationPurchases: 1, customers: 5, actual: 1, predicted: 0.9),
+            .init(calibrationPurchases: 1, orMore: true, customers: 5, actual: 1, predicted: 0.9),
         ])
         data.atRisk[0].predictedValue = 99
         let html = ReportRenderer.html(data)
         #expect(!html.contains("Model not fitted"))
         #expect(html.contains("BG/NBD predicted 8 repeat purchases in the holdout against 7 made (+14%)."))
         #expect(html.contains("predicted value</th>"))
+        #expect(html.contains(">1+</text>"))
     }
 
     @Test("An empty report renders every part as a labelled gap")
