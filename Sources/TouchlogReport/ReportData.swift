@@ -46,6 +46,8 @@ public struct ReportData: Sendable {
     public var cohorts: CohortRetention?
     /// The calibration/holdout fit of a CLV model, when one has been fitted.
     public var holdoutFit: HoldoutFit?
+    /// Why there is no holdout fit although a model is fitted.
+    public var holdoutNote: String?
     /// Customers per churn flag.
     public var churnFlags: [FlagCount] = []
     /// Customers with at least one churn flag.

@@ -184,7 +184,8 @@ extension ReportRenderer {
     static func holdoutSection(_ data: ReportData) -> String {
         let title = "CLV model: predicted against actual repeat purchases in the holdout"
         guard let fit = data.holdoutFit, !fit.rows.isEmpty else {
-            return gap(id: "holdout", title: title, reason: "Model not fitted: run the model fit (calibration and holdout periods) to see how well it predicts repeat purchases.")
+            return gap(id: "holdout", title: title, reason: data.holdoutNote
+                ?? "Model not fitted: run `touchlog model fit --as-of T` with T before the end of the data to see how well it predicts the repeat purchases made since.")
         }
         let takeaway = Takeaways.holdout(fit)
         let chart = ColumnChart(

@@ -86,6 +86,40 @@ struct ReportDataTests {
         }
     }
 
+    static func model(asOf: String) throws -> FittedModel {
+        FittedModel(
+            asOf: Timestamp(rfc3339: asOf)!, fittedAt: .now, period: .day, purchases: try BetaGeoModel(r: 0.24, alpha: 4.4, a: 0.79, b: 2.43),
+            purchaseCustomers: 2, purchaseLogLikelihood: 0, spend: try GammaGammaModel(p: 6.1, q: 3.4, v: 15), spendCustomers: 1, spendLogLikelihood: 0
+        )
+    }
+
+    @Test func aStoredModelGivesTheHoldoutFitAndThePredictedValues() throws {
+        try withTemporaryLog { log, _ in
+            _ = try log.append(try Self.lines.map { try EventDecoder().decodeValid($0) })
+            try log.storeModel(try Self.model(asOf: "2025-01-31T23:59:59Z"))
+            let data = try log.reportData(asOf: Timestamp(rfc3339: "2025-06-30T00:00:00Z")!)
+            // Calibration buyers by 2025-01-31: c1 (2 purchase days, frequency 1) and c2 (frequency 0);
+            // the holdout runs to the last purchase (c4, 2025-03-15): c1 bought once more, c2 not.
+            let fit = try #require(data.holdoutFit)
+            #expect(fit.holdout == "2025-02-01 – 2025-03-15")
+            #expect(fit.rows.map(\.calibrationPurchases) == [0, 1])
+            #expect(fit.rows.map(\.customers) == [1, 1])
+            #expect(fit.rows.map(\.actual) == [0, 1])
+            #expect(fit.rows.allSatisfy { $0.predicted > 0 && $0.predicted < 2 })
+            let buyers = data.atRisk.filter { ["c1", "c2", "c4"].contains($0.customer) }
+            #expect(!buyers.isEmpty && buyers.allSatisfy { $0.predictedValue != nil })
+            let values = data.atRisk.map { $0.predictedValue ?? -1 }
+            #expect(values == values.sorted(by: >))
+            #expect(data.churnFlags.contains { $0.flag == "low_p_alive" })
+
+            // A model fitted after the last purchase has nothing to compare with yet.
+            try log.storeModel(try Self.model(asOf: "2025-05-31T23:59:59Z"))
+            let later = try log.reportData(asOf: Timestamp(rfc3339: "2025-06-30T00:00:00Z")!)
+            #expect(later.holdoutFit == nil)
+            #expect(later.holdoutNote == "No holdout to compare: the stored model was fitted as of 2025-05-31, and the purchases by this time end there.")
+        }
+    }
+
     @Test func aMonthStillRunningIsLeftOutOfTheMonthlySeries() throws {
         try withTemporaryLog { log, _ in
             _ = try log.append(try Self.lines.map { try EventDecoder().decodeValid($0) })

@@ -28,20 +28,21 @@ extension EventLog {
     /// sources, RFM, cohorts, year-over-year, churn), the monthly satisfaction trends overall and
     /// by channel, and by region. The present reads the profile and trends views; any other
     /// horizon replays the log, so that attributes, answers and complaints are those of then.
-    /// The CLV holdout fit (`ReportData.holdoutFit`) is left for the caller to fill from a
-    /// fitted model.
+    /// With a stored model (`touchlog model fit`): churn flags include `low_p_alive`, flagged
+    /// customers carry their predicted 12-month CLV, and the holdout fit compares the model's
+    /// expected repeat purchases since its as-of time with those made up to the end of the data.
     /// - Parameters:
     ///   - thresholds: the churn thresholds.
     ///   - atRiskLimit: how many flagged customers to list.
-    ///   - predictedValue: a customer's predicted value from a fitted model, if there is one; the
-    ///     at-risk list then holds the flagged customers of highest predicted value, else those of
-    ///     highest risk (ties by spend to date).
+    ///   - predictedValue: a customer's predicted value, instead of the stored model's CLV. The
+    ///     at-risk list holds the flagged customers of highest predicted value when there is one,
+    ///     else those of highest risk (ties by spend to date).
     public func reportData(
         at horizon: Horizon = .present, thresholds: ChurnThresholds = ChurnThresholds(), atRiskLimit: Int = 20,
         predictedValue: ((String) -> Double?)? = nil
     ) throws(TouchlogError) -> ReportData {
         let asOf = horizon.evaluationTime
-        var population = Population(asOf: asOf, thresholds: thresholds, predictedValue: predictedValue)
+        var population = Population(asOf: asOf, thresholds: thresholds, model: try storedModel(), predictedValue: predictedValue)
         let overall: [TrendRow], channels: [TrendRow]
         if horizon.asOf != nil || horizon.limitsRecording {
             let replay = try replay(at: horizon)
@@ -143,12 +144,16 @@ private struct Population {
     var flagCounts: [ChurnFlag.Reason: Int] = [:]
     var flagged: [AtRiskCustomer] = []
 
+    let model: FittedModel?
+    var holdout: ModelHoldout?
     let predictedValue: ((String) -> Double?)?
 
-    init(asOf: Timestamp, thresholds: ChurnThresholds, predictedValue: ((String) -> Double?)?) {
+    init(asOf: Timestamp, thresholds: ChurnThresholds, model: FittedModel?, predictedValue: ((String) -> Double?)?) {
         self.asOf = asOf
         asOfDay = Timestamp.day(of: asOf)
         self.thresholds = thresholds
+        self.model = model
+        holdout = model.map(ModelHoldout.init(model:))
         self.predictedValue = predictedValue
     }
 
@@ -156,7 +161,9 @@ private struct Population {
         guard let firstSeen = profile.firstSeen, firstSeen <= asOf else { return }
         customers += 1
         let days = profile.dailySpend.filter { Int($0.day) <= asOfDay }
+        let spend = days.map { DailySpend(day: Int($0.day), spend: $0.spend) }
         let revenue = days.reduce(0) { $0 + $1.spend }
+        holdout?.add(spend)
         let region = Self.text(profile.attribute("region"))
         let source = Self.text(profile.attribute("acquisitionSource") ?? profile.attribute("acquisition_source") ?? profile.attribute("source"))
         regionEntries.append((region, revenue))
@@ -180,12 +187,12 @@ private struct Population {
             salesByYear.append((subject, byYear))
             if let summary = EventLog.summary(of: profile, asOfDay: asOfDay) { summaries.append(summary) }
         }
-        let churn = EventLog.churn(of: subject, profile, asOf: asOf, thresholds: thresholds)
+        let churn = EventLog.churn(of: subject, profile, asOf: asOf, thresholds: thresholds, model: model)
         if !churn.flags.isEmpty {
             for reason in Set(churn.flags.map(\.reason)) { flagCounts[reason, default: 0] += 1 }
             flagged.append(AtRiskCustomer(
                 customer: subject, risk: churn.risk, flags: churn.flags.map(\.reason.rawValue), historicalValue: revenue,
-                predictedValue: predictedValue?(subject)
+                predictedValue: predictedValue.map { $0(subject) } ?? model?.prediction(spend, asOfDay: asOfDay)?.lifetimeValue
             ))
         }
     }
@@ -228,6 +235,11 @@ private struct Population {
         fillRFM(&data)
         data.cohorts = CohortRetention(purchaseMonths: purchaseMonths, through: period.lastMonth)
         fillYearOverYear(&data, period: period)
+        switch holdout?.fit(throughDay: min(asOfDay, lastPurchaseDay ?? asOfDay)) {
+        case .success(let fit)?: data.holdoutFit = fit
+        case .failure(let error)?: data.holdoutNote = "No holdout to compare: \(error.message)."
+        case nil: break
+        }
         data.churnFlags = ChurnFlag.Reason.allCases.map { FlagCount(flag: $0.rawValue, customers: flagCounts[$0] ?? 0) }
         data.flaggedCustomers = flagged.count
         data.atRisk = Array(flagged.sorted { a, b in
