@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "Touchlog", targets: ["Touchlog"]),
         .library(name: "LMDB", targets: ["LMDB"]),
         .library(name: "TouchlogAnalytics", targets: ["TouchlogAnalytics"]),
+        .library(name: "TouchlogReport", targets: ["TouchlogReport"]),
         .executable(name: "touchlog", targets: ["TouchlogCLI"]),
         .executable(name: "touchlog-sample", targets: ["SampleGenerator"]),
     ],
@@ -33,7 +34,8 @@ let package = Package(
         ),
         .target(name: "LMDB", dependencies: ["CLMDB"], swiftSettings: sharedSettings),
         .target(name: "TouchlogAnalytics", exclude: ["README.md"], swiftSettings: sharedSettings),
-        .target(name: "Touchlog", dependencies: ["LMDB", "TouchlogAnalytics"], swiftSettings: sharedSettings),
+        .target(name: "TouchlogReport", dependencies: ["TouchlogAnalytics"], swiftSettings: sharedSettings),
+        .target(name: "Touchlog", dependencies: ["LMDB", "TouchlogAnalytics", "TouchlogReport"], swiftSettings: sharedSettings),
         .target(
             name: "TouchlogServer",
             dependencies: [
@@ -51,6 +53,7 @@ let package = Package(
             dependencies: [
                 "Touchlog",
                 "TouchlogServer",
+                "TouchlogReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -66,11 +69,13 @@ let package = Package(
         ),
         .testTarget(name: "LMDBTests", dependencies: ["LMDB"], swiftSettings: sharedSettings),
         .testTarget(
-            name: "TouchlogTests", dependencies: ["Touchlog", "TouchlogAnalytics"], exclude: ["Fixtures"], swiftSettings: sharedSettings
+            name: "TouchlogTests", dependencies: ["Touchlog", "TouchlogAnalytics", "TouchlogReport"], exclude: ["Fixtures"],
+            swiftSettings: sharedSettings
         ),
         .testTarget(
             name: "TouchlogAnalyticsTests", dependencies: ["TouchlogAnalytics"], exclude: ["Fixtures"], swiftSettings: sharedSettings
         ),
+        .testTarget(name: "TouchlogReportTests", dependencies: ["TouchlogReport", "TouchlogAnalytics"], swiftSettings: sharedSettings),
         .testTarget(
             name: "TouchlogServerTests",
             dependencies: [

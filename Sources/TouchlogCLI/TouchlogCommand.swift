@@ -15,7 +15,7 @@ struct TouchlogCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             InitCommand.self, AppendCommand.self, EventsCommand.self, StatsCommand.self,
-            VerifyCommand.self, BackupCommand.self, ViewCommand.self, TrendsCommand.self, ChurnCommand.self, SegmentsCommand.self, ModelCommand.self, ClvCommand.self, ImportCommand.self, ExportCommand.self, ReplayCommand.self, RebuildCommand.self, BenchCommand.self, BenchViewsCommand.self,
+            VerifyCommand.self, BackupCommand.self, ViewCommand.self, TrendsCommand.self, ChurnCommand.self, SegmentsCommand.self, ModelCommand.self, ClvCommand.self, CohortsCommand.self, ReportCommand.self, ImportCommand.self, ExportCommand.self, ReplayCommand.self, RebuildCommand.self, BenchCommand.self, BenchViewsCommand.self,
             ServeCommand.self, KeysCommand.self,
         ]
     )

@@ -1,0 +1,27 @@
+import LMDB
+
+extension EventLog {
+    /// Calls `body` with every customer's id and profile, ordered by id (UTF-8 bytes), all from
+    /// one snapshot of the profile view. For whole-base analyses; `body` must not use the log.
+    ///
+    /// - Throws: `TouchlogError` when the profile view is out of date, damaged or unreadable.
+    public func forEachProfile(_ body: (String, CustomerProfile) -> Void) throws(TouchlogError) {
+        try withView("profile") { txn, database in
+            try txn.withCursor(database) { cursor in
+                var entry = try cursor.first()
+                while let current = entry {
+                    entry = try cursor.next()
+                    body(String(decoding: current.key, as: UTF8.self), try CustomerProfile(encoded: current.value))
+                }
+            }
+        }
+    }
+
+    /// Calls `body` with every customer's profile at `horizon`, ordered by id: from the profile
+    /// view for the present, else from a replay of the log (only what counted then).
+    public func forEachProfile(at horizon: Horizon, _ body: (String, CustomerProfile) -> Void) throws(TouchlogError) {
+        guard horizon.asOf != nil || horizon.limitsRecording else { return try forEachProfile(body) }
+        let profiles = try replay(at: horizon).profiles
+        for subject in profiles.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) { body(subject, profiles[subject]!) }
+    }
+}
