@@ -120,12 +120,14 @@ public struct TrendCounters: Sendable, Equatable {
         body(&resolutions); body(&resolutionMicros)
     }
 
+    /// Adds every counter of `other` (each field of `withFields`; written out, as this is the hot path).
     mutating func add(_ other: TrendCounters) {
-        var values: [Int64] = []
-        var copy = other
-        copy.withFields { values.append($0) }
-        var index = 0
-        withFields { $0 &+= values[index]; index += 1 }
+        surveys &+= other.surveys; npsAnswers &+= other.npsAnswers; promoters &+= other.promoters
+        detractors &+= other.detractors; csatAnswers &+= other.csatAnswers; csatSum &+= other.csatSum
+        csatSatisfied &+= other.csatSatisfied; cesAnswers &+= other.cesAnswers; cesSum &+= other.cesSum
+        complaintsOpened &+= other.complaintsOpened; complaintsResolved &+= other.complaintsResolved
+        mentions &+= other.mentions; sentimentCount &+= other.sentimentCount; sentimentMicros &+= other.sentimentMicros
+        resolutions &+= other.resolutions; resolutionMicros &+= other.resolutionMicros
     }
 
     /// The counters one event contributes, and its channel, or `nil` for events trends ignore.
