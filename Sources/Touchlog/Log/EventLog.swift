@@ -42,6 +42,9 @@ public final class EventLog: Sendable {
         /// store the log only and leave the views behind (readers are told to rebuild them); a bulk
         /// load then rebuilds them once, which is much faster than folding batch by batch.
         public var inlineViews = true
+        /// Customers per pass and thread of an in-memory rebuild: bounds its memory (about 2 KB
+        /// per profile); more passes read the log more often.
+        public var rebuildPassCustomers = 10_000
 
         public init(readOnly: Bool = false, create: Bool = false, durable: Bool = true) {
             self.readOnly = readOnly
@@ -75,6 +78,8 @@ public final class EventLog: Sendable {
     let views: [View]
     /// Whether appends fold into the views (`Options.inlineViews`).
     let inlineViews: Bool
+    /// `Options.rebuildPassCustomers`.
+    let rebuildPassCustomers: Int
 
     /// A projector and the two databases its view alternates between.
     struct View: Sendable {
@@ -94,6 +99,7 @@ public final class EventLog: Sendable {
     ) throws(TouchlogError) {
         self.path = path
         inlineViews = options.inlineViews
+        rebuildPassCustomers = max(1, options.rebuildPassCustomers)
         var info = stat()
         if stat(path, &info) != 0 {
             guard options.create, !options.readOnly else {

@@ -91,7 +91,7 @@ extension EventLog {
     /// The rebuild of the views with an in-memory folder, all in one reading of the log.
     ///
     /// Customers are split across `foldWorkers` threads and, so that memory stays bounded, across
-    /// passes (about 20,000 customers' profiles per pass and thread). Each pass reads the log up to
+    /// passes (`Options.rebuildPassCustomers` customers per pass and thread). Each pass reads the log up to
     /// the head seen at the start in short read transactions (appends go on), folds its customers,
     /// and writes the entries that are final into the views' spare slots (no reader sees those).
     /// A last write transaction writes the rest, folds what was appended meanwhile, and swaps.
@@ -102,12 +102,11 @@ extension EventLog {
         let (head, customers) = try withSnapshot("reading the head") { txn in
             (try readMetadata(txn).head, Int(try txn.statistics(self.customers).entries))
         }
-        let passes = max(1, (customers + 20_000 * workers - 1) / (20_000 * workers))
-        var spareEntries: [Int] = []
-        try writeRebuild(names) { txn in
-            spareEntries = try views.map { view in
-                let spare = view.slots[1 - Int(try checkpoint(of: view, in: txn)?.liveSlot ?? 0)]
-                try txn.removeAll(spare)
+        let perPass = rebuildPassCustomers * workers
+        let passes = max(1, (customers + perPass - 1) / perPass)
+        var spareEntries = try writeRebuild(names) { txn in
+            try views.map { view in
+                try txn.removeAll(view.slots[1 - Int(try checkpoint(of: view, in: txn)?.liveSlot ?? 0)])
                 return 0
             }
         }
@@ -121,13 +120,15 @@ extension EventLog {
                 for index in folders.indices { try folders[index].fold(event) }
             }
             for state in states { for index in folders.indices { folders[index].merge(state[index]) } }
-            try writeRebuild(names) { txn in
-                for (index, view) in views.enumerated() {
+            // Nothing captured is changed inside the transaction: the environment may run it again.
+            spareEntries = try writeRebuild(names) { txn in
+                try views.enumerated().map { index, view in
                     let store = try spareStore(of: view, in: txn, expecting: spareEntries[index])
-                    try folders[index].flush(to: store)
-                    spareEntries[index] = Int(try txn.statistics(store.database).entries)
+                    try folders[index].writeFinal(to: store)
+                    return Int(try txn.statistics(store.database).entries)
                 }
             }
+            for index in folders.indices { folders[index].dropFinal() }
         }
         try writeRebuild(names) { txn in
             let newHead = try readMetadata(txn).head
@@ -152,9 +153,9 @@ extension EventLog {
         return ViewStore(txn: txn, database: spare)
     }
 
-    private func writeRebuild(_ names: String, _ body: (Transaction) throws -> Void) throws(TouchlogError) {
+    private func writeRebuild<R>(_ names: String, _ body: (Transaction) throws -> R) throws(TouchlogError) -> R {
         do {
-            try environment.write(body)
+            return try environment.write(body)
         } catch let error as TouchlogError {
             throw error
         } catch {

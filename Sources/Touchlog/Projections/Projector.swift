@@ -35,15 +35,18 @@ public protocol ViewFolder {
     mutating func fold(_ event: StoredEvent) throws
     /// Adds a folder of the same projector that folded other customers' events.
     mutating func merge(_ other: any ViewFolder)
-    /// After a pass over some customers: writes the entries that are final and forgets them.
-    /// The default keeps everything for `write`.
-    mutating func flush(to view: ViewStore) throws
+    /// After a pass over some customers: writes the entries that are final (the default: none,
+    /// everything waits for `write`). It may run again if its transaction is retried.
+    func writeFinal(to view: ViewStore) throws
+    /// Forgets what `writeFinal` wrote, once its transaction has committed.
+    mutating func dropFinal()
     /// Writes every remaining entry into the view.
     func write(to view: ViewStore) throws
 }
 
 extension ViewFolder {
-    public mutating func flush(to view: ViewStore) throws {}
+    public func writeFinal(to view: ViewStore) throws {}
+    public mutating func dropFinal() {}
 }
 
 extension Projector {

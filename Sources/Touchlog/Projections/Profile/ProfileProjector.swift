@@ -38,10 +38,9 @@ struct ProfileFolder: ViewFolder {
         profiles.merge(other.profiles) { mine, _ in mine }  // disjoint customers
     }
 
-    mutating func flush(to view: ViewStore) throws {
-        try write(to: view)
-        profiles = [:]
-    }
+    func writeFinal(to view: ViewStore) throws { try write(to: view) }
+
+    mutating func dropFinal() { profiles = [:] }
 
     func write(to view: ViewStore) throws {
         for (subject, profile) in profiles { try view.put(Array(subject.utf8), profile.encoded) }
