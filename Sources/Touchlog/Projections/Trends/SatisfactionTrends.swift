@@ -154,8 +154,8 @@ extension EventLog {
     /// Overall and channel rows come from the trends view (days up to the as-of day; trends are
     /// kept per day, so an as-of time counts its whole day); with a recorded-time limit they come
     /// from a pass over the log's prefix. Region and segment rows need each customer's region
-    /// attribute or RFM segment at the horizon: a replay for those, then a pass over the log that
-    /// counts each event in its customer's row. Customers with no region count under "(unknown)",
+    /// attribute or RFM segment at the horizon (from the views at the present, else a replay),
+    /// then a pass over the log, on all cores, that counts each event in its customer's row. Customers with no region count under "(unknown)",
     /// customers with no purchase under "(no purchase)".
     public func satisfactionTrends(
         bucket: TrendBucket, by dimension: TrendDimension = .overall, from: Timestamp? = nil, to: Timestamp? = nil,
@@ -171,24 +171,33 @@ extension EventLog {
             try foldLog(at: horizon) { try fold.fold($0.event) }
             return TrendTable(fold, dimension: dimension).rows(bucket: bucket, from: from, to: to)
         case .region, .segment:
-            let replay = try replay(at: horizon)
-            let groups: [String: String]
-            if dimension == .region {
-                groups = replay.profiles.mapValues { profile in
-                    switch profile.attribute("region") {
-                    case .string(let region): region
-                    case .number(let number): JSONValue.number(number).serialized()
-                    case .bool(let flag): flag ? "true" : "false"
-                    case nil: "(unknown)"
-                    }
-                }
-            } else {
-                groups = Dictionary(uniqueKeysWithValues: replay.loyalty().map { ($0.customer, $0.rfm?.segment.rawValue ?? "(no purchase)") })
+            let groups = try customerGroups(dimension, at: horizon)
+            let grouping: (dimension: TrendDimension, group: @Sendable (String) -> String?) = (dimension, { groups[$0] })
+            let (folds, _) = try foldLogByCustomer(at: horizon, makeState: { TrendsFold(grouping: grouping) }) { fold, event in
+                try fold.fold(event.event)
             }
-            var fold = TrendsFold(grouping: (dimension, { groups[$0] }))
-            try foldLog(at: horizon) { try fold.fold($0.event) }
+            var fold = folds[0]
+            for other in folds.dropFirst() { fold.merge(other) }
             return TrendTable(fold, dimension: dimension).rows(bucket: bucket, from: from, to: to)
         }
+    }
+
+    /// Each customer's region attribute or RFM segment at `horizon`: from the views at the
+    /// present, from a replay otherwise.
+    private func customerGroups(_ dimension: TrendDimension, at horizon: Horizon) throws(TouchlogError) -> [String: String] {
+        if dimension == .segment {
+            return Dictionary(uniqueKeysWithValues: try loyaltyOfAll(at: horizon).map { ($0.customer, $0.rfm?.segment.rawValue ?? "(no purchase)") })
+        }
+        var groups: [String: String] = [:]
+        try forEachProfile(at: horizon) { subject, profile in
+            groups[subject] = switch profile.attribute("region") {
+            case .string(let region): region
+            case .number(let number): JSONValue.number(number).serialized()
+            case .bool(let flag): flag ? "true" : "false"
+            case nil: "(unknown)"
+            }
+        }
+        return groups
     }
 
     /// The trends view's rows of one dimension.
