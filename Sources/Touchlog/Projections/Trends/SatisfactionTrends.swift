@@ -119,9 +119,8 @@ struct TrendTable {
 
     /// The rows of one dimension among a fold's deltas.
     init(_ fold: TrendsFold, dimension: TrendDimension) {
-        for (key, counters) in fold.deltas where counters != TrendCounters() {
-            guard let decoded = key.withUnsafeBytes(TrendKey.decode), decoded.dimension == dimension else { continue }
-            days[decoded.value, default: [:]][Int(decoded.day), default: TrendCounters()].add(counters)
+        for (cell, counters) in fold.deltas where cell.dimension == dimension && counters != TrendCounters() {
+            days[cell.value, default: [:]][Int(cell.day), default: TrendCounters()].add(counters)
         }
     }
 

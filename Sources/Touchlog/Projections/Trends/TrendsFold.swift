@@ -10,8 +10,8 @@
 /// deltas to the stored counters), by rebuilds and replays (everything in memory), and for the
 /// region and segment breakdowns, where `group` maps each customer to the row they count in.
 struct TrendsFold: Sendable {
-    /// Counter deltas by trend key (`TrendKey.encode`).
-    var deltas: [[UInt8]: TrendCounters] = [:]
+    /// Counter deltas by day, dimension and value.
+    var deltas: [TrendCell: TrendCounters] = [:]
     /// Complaint states by complaint key (`ComplaintState.key`), as loaded or updated.
     var complaints: [[UInt8]: ComplaintState] = [:]
     /// Complaint keys whose state changed.
@@ -43,7 +43,7 @@ struct TrendsFold: Sendable {
         }
         let day = Int32(Timestamp.day(of: event.time))
         for (dimension, value) in rows {
-            deltas[TrendKey.encode(day: day, dimension: dimension, value: value), default: TrendCounters()].add(counters)
+            deltas[TrendCell(day: day, dimension: dimension, value: value), default: TrendCounters()].add(counters)
         }
         guard case .complaint(let complaint) = event.payload else { return }
         let key = ComplaintState.key(subject: event.subject, complaintId: complaint.complaintId)
@@ -67,11 +67,21 @@ struct TrendsFold: Sendable {
         var rows = [customerRow]
         if grouping == nil && !resolution.channel.isEmpty { rows.append((.channel, resolution.channel)) }
         for (dimension, value) in rows {
-            let key = TrendKey.encode(day: resolution.day, dimension: dimension, value: value)
-            deltas[key, default: TrendCounters()].resolutions &+= sign
-            deltas[key, default: TrendCounters()].resolutionMicros &+= sign &* resolution.micros
+            let cell = TrendCell(day: resolution.day, dimension: dimension, value: value)
+            deltas[cell, default: TrendCounters()].resolutions &+= sign
+            deltas[cell, default: TrendCounters()].resolutionMicros &+= sign &* resolution.micros
         }
     }
+}
+
+/// One row of the trends view: a day, a dimension and its value ("" overall).
+struct TrendCell: Hashable, Sendable {
+    let day: Int32
+    let dimension: TrendDimension
+    let value: String
+
+    /// The view's key (`TrendKey.encode`).
+    var key: [UInt8] { TrendKey.encode(day: day, dimension: dimension, value: value) }
 }
 
 /// What the trends keep of one complaint: its earliest opening and resolution.

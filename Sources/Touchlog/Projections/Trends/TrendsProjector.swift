@@ -24,7 +24,8 @@ public struct TrendsProjector: Projector {
             try fold.fold(event.event) { key in try view.get(key).map { try ComplaintState(bytes: $0) } }
         }
         for key in fold.changedComplaints { try view.put(key, fold.complaints[key]!.encoded) }
-        for (key, delta) in fold.deltas {
+        for (cell, delta) in fold.deltas {
+            let key = cell.key
             var counters = try view.get(key).map(TrendCounters.init(bytes:)) ?? TrendCounters()
             counters.add(delta)
             if counters == TrendCounters() { try view.delete(key) } else { try view.put(key, counters.encoded) }
@@ -46,7 +47,7 @@ struct TrendsFolder: ViewFolder {
 
     func write(to view: ViewStore) throws {
         for (key, state) in fold.complaints { try view.put(key, state.encoded) }
-        for (key, counters) in fold.deltas where counters != TrendCounters() { try view.put(key, counters.encoded) }
+        for (cell, counters) in fold.deltas where counters != TrendCounters() { try view.put(cell.key, counters.encoded) }
     }
 }
 
