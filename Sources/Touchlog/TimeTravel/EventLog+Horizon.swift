@@ -10,7 +10,7 @@ extension EventLog {
     }
 
     func lastPosition(_ txn: Transaction, at horizon: Horizon) throws -> UInt64 {
-        var limit = min(try readMetadata(txn).head, horizon.position ?? .max)
+        let limit = min(try readMetadata(txn).head, horizon.position ?? .max)
         guard let knownAt = horizon.knownAt else { return limit }
         // The largest position in 0...limit whose recordedAt is at or before knownAt.
         var low: UInt64 = 0
@@ -22,8 +22,7 @@ extension EventLog {
             }
             if try header(bytes, position: middle).recordedAt <= knownAt { low = middle } else { high = middle - 1 }
         }
-        limit = low
-        return limit
+        return low
     }
 
     /// One customer's events that count at `horizon`, in position order, read by walking the

@@ -30,7 +30,10 @@ struct ServeCommand: AsyncParsableCommand {
     var port: Int = ProcessInfo.processInfo.environment["TOUCHLOG_PORT"].flatMap { Int($0) } ?? 8080
 
     @Option(help: ArgumentHelp("The API keys file (default $TOUCHLOG_KEYS).", valueName: "file"))
-    var keys: String? = ProcessInfo.processInfo.environment["TOUCHLOG_KEYS"]
+    var keys: String?
+
+    /// `--keys`, else `$TOUCHLOG_KEYS`.
+    private var keysFile: String? { keys ?? ProcessInfo.processInfo.environment["TOUCHLOG_KEYS"] }
 
     @Flag(help: "Serve without authentication: anyone who can reach the port may read and append.")
     var insecureNoAuth = false
@@ -56,7 +59,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
         guard maxBodyBytes > 0, maxBatchEvents > 0, shutdownGrace > 0 else { throw ValidationError("limits must be positive") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
-        if keys == nil && !insecureNoAuth {
+        if keysFile == nil && !insecureNoAuth {
             throw ValidationError("give an API keys file with --keys (or $TOUCHLOG_KEYS), or --insecure-no-auth to serve without authentication")
         }
     }
@@ -70,7 +73,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "touchlog.serve")
         var configuration = ServerConfiguration(keys: nil)
-        if let keys, !insecureNoAuth {
+        if let keys = keysFile, !insecureNoAuth {
             do {
                 configuration.keys = try APIKeys(contentsOf: keys)
             } catch {
