@@ -72,7 +72,13 @@ package enum RecordCodec {
     /// Decodes a whole record stored at `position`; without `includingJSON` the event's `json` is
     /// left empty, which is what projections need (they fold typed fields only).
     static func decode(_ bytes: UnsafeRawBufferPointer, position: UInt64, includingJSON: Bool = true) throws(RecordDamage) -> StoredEvent {
-        let header = try header(of: bytes)
+        try decode(bytes, position: position, includingJSON: includingJSON, header: try header(of: bytes))
+    }
+
+    /// Decodes a record whose `header` was already read (and its checksum checked) from `bytes`.
+    static func decode(
+        _ bytes: UnsafeRawBufferPointer, position: UInt64, includingJSON: Bool, header: RecordHeader
+    ) throws(RecordDamage) -> StoredEvent {
         var reader = ByteReader(bytes, offset: headerSize)
         do {
             let subject = try reader.readString()

@@ -40,12 +40,18 @@ extension EventLog {
             guard let bytes = try txn.get(events, key: PositionKey.of(position)) else {
                 throw TouchlogError(.corruption, "the event chain of \(subject) points to missing position \(position)")
             }
-            let previous = try header(bytes, position: position).previousOfCustomer
+            let recordHeader = try header(bytes, position: position)  // checks the checksum, once
+            let previous = recordHeader.previousOfCustomer
             guard previous < position else {
                 throw TouchlogError(.corruption, "the event chain of \(subject) loops at position \(position)")
             }
-            if position <= limit {
-                let event = try decodeRecord(bytes, position: position, includingJSON: false)
+            if position <= limit, horizon.asOf.map({ recordHeader.time <= $0 }) ?? true {
+                let event: StoredEvent
+                do {
+                    event = try RecordCodec.decode(bytes, position: position, includingJSON: false, header: recordHeader)
+                } catch {
+                    throw TouchlogError(.corruption, "the event at position \(position) is damaged (\(error.reason)); run `touchlog verify`")
+                }
                 if horizon.includes(event) { result.append(event) }
             }
             position = previous
