@@ -96,7 +96,7 @@ struct ProjectionTests {
         try withTemporaryDirectory { directory in
             var options = EventLog.Options(create: true, durable: false)
             options.initialMapSize = 64 << 10
-            options.rebuildPassCustomers = 100
+            options.rebuildPassBytes = 64 << 10  // several passes
             options.inlineViews = false  // the log alone: the rebuild writes every view afresh
             let mapBefore = try {
                 let logOnly = try EventLog(path: directory + "/a.db", options: options)

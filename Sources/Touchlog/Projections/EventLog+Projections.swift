@@ -91,7 +91,7 @@ extension EventLog {
     /// The rebuild of the views with an in-memory folder, all in one reading of the log.
     ///
     /// Customers are split across `foldWorkers` threads and, so that memory stays bounded, across
-    /// passes (`Options.rebuildPassCustomers` customers per pass and thread). Each pass reads the log up to
+    /// passes (as many as `Options.rebuildPassBytes` requires). Each pass reads the log up to
     /// the head seen at the start in short read transactions (appends go on), folds its customers,
     /// and writes the entries that are final into the views' spare slots (no reader sees those).
     /// A last write transaction writes the rest, folds what was appended meanwhile, and swaps.
@@ -99,11 +99,9 @@ extension EventLog {
     private func rebuildInMemory(_ views: [View], chunkSize: Int, progress: ((String, UInt64, UInt64) -> Void)?) throws(TouchlogError) {
         let names = views.map(\.projector.name).joined(separator: ", ")
         let workers = Self.foldWorkers
-        let (head, customers) = try withSnapshot("reading the head") { txn in
-            (try readMetadata(txn).head, Int(try txn.statistics(self.customers).entries))
-        }
-        let perPass = rebuildPassCustomers * workers
-        let passes = max(1, (customers + perPass - 1) / perPass)
+        let head = try withSnapshot("reading the head") { txn in try readMetadata(txn).head }
+        let bytesPerEvent = 96
+        let passes = max(1, Int((head.multipliedReportingOverflow(by: UInt64(bytesPerEvent)).partialValue + UInt64(rebuildPassBytes) - 1) / UInt64(rebuildPassBytes)))
         var spareEntries = try writeRebuild(names) { txn in
             try views.map { view in
                 try txn.removeAll(view.slots[1 - Int(try checkpoint(of: view, in: txn)?.liveSlot ?? 0)])
