@@ -160,10 +160,9 @@ private struct Population {
     mutating func add(_ subject: String, _ profile: CustomerProfile) {
         guard let firstSeen = profile.firstSeen, firstSeen <= asOf else { return }
         customers += 1
-        let days = profile.dailySpend.filter { Int($0.day) <= asOfDay }
-        let spend = days.map { DailySpend(day: Int($0.day), spend: $0.spend) }
+        let days = profile.spendByDay.filter { $0.day <= asOfDay }
         let revenue = days.reduce(0) { $0 + $1.spend }
-        holdout?.add(spend)
+        holdout?.add(days)
         let region = Self.text(profile.attribute("region"))
         let source = Self.text(profile.attribute("acquisitionSource") ?? profile.attribute("acquisition_source") ?? profile.attribute("source"))
         regionEntries.append((region, revenue))
@@ -176,14 +175,14 @@ private struct Population {
             regionAnswers[region] = entry
         }
         if let last = days.last {
-            lastPurchaseDay = max(lastPurchaseDay ?? Int(last.day), Int(last.day))
+            lastPurchaseDay = max(lastPurchaseDay ?? last.day, last.day)
             var byYear: [Int: Double] = [:]
             for day in days {
-                let month = CalendarMonth(day: Int(day.day))
+                let month = CalendarMonth(day: day.day)
                 revenueByMonth[month, default: 0] += day.spend
                 byYear[month.year, default: 0] += day.spend
             }
-            purchaseMonths.append(days.map { CalendarMonth(day: Int($0.day)) })
+            purchaseMonths.append(days.map { CalendarMonth(day: $0.day) })
             salesByYear.append((subject, byYear))
             if let summary = EventLog.summary(of: profile, asOfDay: asOfDay) { summaries.append(summary) }
         }
@@ -192,7 +191,7 @@ private struct Population {
             for reason in Set(churn.flags.map(\.reason)) { flagCounts[reason, default: 0] += 1 }
             flagged.append(AtRiskCustomer(
                 customer: subject, risk: churn.risk, flags: churn.flags.map(\.reason.rawValue), historicalValue: revenue,
-                predictedValue: predictedValue.map { $0(subject) } ?? model?.prediction(spend, asOfDay: asOfDay)?.lifetimeValue
+                predictedValue: predictedValue.map { $0(subject) } ?? model?.prediction(days, asOfDay: asOfDay)?.lifetimeValue
             ))
         }
     }

@@ -55,16 +55,9 @@ extension EventLog {
             let asOf = Timestamp.now
             try withView("profile") { txn, database in
                 let model = try storedModel(in: txn)
-                try txn.withCursor(database) { cursor in
-                    var entry = try cursor.first()
-                    while let current = entry {
-                        entry = try cursor.next()
-                        let subject = String(decoding: current.key, as: UTF8.self)
-                        let churn = Self.churn(
-                            of: subject, try CustomerProfile(encoded: current.value), asOf: asOf, thresholds: thresholds, model: model
-                        )
-                        if keep(churn) { flagged.append(churn) }
-                    }
+                try Self.forEachProfile(in: txn, database) { subject, profile in
+                    let churn = Self.churn(of: subject, profile, asOf: asOf, thresholds: thresholds, model: model)
+                    if keep(churn) { flagged.append(churn) }
                 }
             }
         }
@@ -84,12 +77,12 @@ extension EventLog {
         of subject: String, _ profile: CustomerProfile, asOf: Timestamp, thresholds: ChurnThresholds, model: FittedModel? = nil
     ) -> CustomerChurn {
         let day = Timestamp.day(of: asOf)
-        let spend = profile.dailySpend.filter { Int($0.day) <= day }
+        let spend = profile.spendByDay.filter { $0.day <= day }
         let nps = profile.latestNPS.flatMap { $0.time <= asOf ? (score: $0.score, day: Timestamp.day(of: $0.time)) : nil }
         let inputs = ChurnInputs(
-            purchaseDays: spend.map { Int($0.day) }, purchaseSpend: spend.map(\.spend), latestNPS: nps,
+            purchaseDays: spend.map(\.day), purchaseSpend: spend.map(\.spend), latestNPS: nps,
             openComplaintDays: profile.complaintsOpen(at: asOf).map(Timestamp.day(of:)), meanSentiment: profile.meanSentiment,
-            probabilityAlive: model?.prediction(spend.map { DailySpend(day: Int($0.day), spend: $0.spend) }, asOfDay: day)?.probabilityAlive
+            probabilityAlive: model?.prediction(spend, asOfDay: day)?.probabilityAlive
         )
         let (flags, risk) = ChurnRules.evaluate(inputs, asOfDay: day, thresholds: thresholds)
         return CustomerChurn(customer: subject, asOf: asOf, flags: flags, risk: risk)

@@ -22,32 +22,25 @@ extension EventLog {
             customer: subject, asOf: asOf, summary: summary, rfm: rfm,
             npsClass: latestNPS.map(NPSClass.init(score:)), latestNPS: latestNPS,
             tenureDays: profile.firstSeen.map { max(0, asOfDay - Timestamp.day(of: $0)) },
-            prediction: model.flatMap { $0.prediction(profile.dailySpend.map { DailySpend(day: Int($0.day), spend: $0.spend) }, asOfDay: asOfDay) }
+            prediction: model.flatMap { $0.prediction(profile.spendByDay, asOfDay: asOfDay) }
         )
     }
 
     static func summary(of profile: CustomerProfile, asOfDay: Int) -> PurchaseSummary? {
-        let days = profile.dailySpend.map { DailySpend(day: Int($0.day), spend: $0.spend) }
-        return PurchaseSummaries.summarize(days, asOfDay: asOfDay)
+        PurchaseSummaries.summarize(profile.spendByDay, asOfDay: asOfDay)
     }
 
     /// RFM quintiles over every customer in the profile view with a purchase by `asOfDay`.
     func populationScorer(_ txn: Transaction, _ database: Database, asOfDay: Int) throws -> RFMScorer {
         var population = RFMPopulation(asOfDay: asOfDay)
-        try txn.withCursor(database) { cursor in
-            var entry = try cursor.first()
-            while let current = entry {
-                entry = try cursor.next()
-                population.add(try CustomerProfile(encoded: current.value))
-            }
-        }
+        try Self.forEachProfile(in: txn, database) { _, profile in population.add(Self.summary(of: profile, asOfDay: asOfDay)) }
         return population.scorer
     }
 
     /// RFM quintiles over the customers among `profiles` with a purchase by `asOfDay`.
     static func scorer(of profiles: some Sequence<CustomerProfile>, asOfDay: Int) -> RFMScorer {
         var population = RFMPopulation(asOfDay: asOfDay)
-        for profile in profiles { population.add(profile) }
+        for profile in profiles { population.add(summary(of: profile, asOfDay: asOfDay)) }
         return population.scorer
     }
 }
@@ -59,8 +52,9 @@ private struct RFMPopulation {
 
     init(asOfDay: Int) { self.asOfDay = asOfDay }
 
-    mutating func add(_ profile: CustomerProfile) {
-        guard let summary = EventLog.summary(of: profile, asOfDay: asOfDay) else { return }
+    /// Adds a customer's summary as of `asOfDay` (`nil`: no purchase by then, not a buyer).
+    mutating func add(_ summary: PurchaseSummary?) {
+        guard let summary else { return }
         recency.append(Double(asOfDay - summary.lastDay))
         frequency.append(Double(summary.frequency))
         monetary.append(summary.monetary)
@@ -88,19 +82,13 @@ extension EventLog {
         let asOfDay = Timestamp.day(of: asOf)
         return try withView("profile") { txn, database in
             var entries: [(String, CustomerProfile, PurchaseSummary?)] = []
-            try txn.withCursor(database) { cursor in
-                var entry = try cursor.first()
-                while let current = entry {
-                    entry = try cursor.next()
-                    let profile = try CustomerProfile(encoded: current.value)
-                    entries.append((String(decoding: current.key, as: UTF8.self), profile, Self.summary(of: profile, asOfDay: asOfDay)))
-                }
+            var population = RFMPopulation(asOfDay: asOfDay)
+            try Self.forEachProfile(in: txn, database) { subject, profile in
+                let summary = Self.summary(of: profile, asOfDay: asOfDay)
+                entries.append((subject, profile, summary))
+                population.add(summary)
             }
-            let buyers = entries.compactMap(\.2)
-            let scorer = RFMScorer(
-                recencyDays: buyers.map { Double(asOfDay - $0.lastDay) }, frequency: buyers.map { Double($0.frequency) },
-                monetary: buyers.map(\.monetary)
-            )
+            let scorer = population.scorer
             let model = try storedModel(in: txn)
             return entries.map { Self.loyalty($0, $1, $2, scorer: scorer, asOf: asOf, model: model) }
         }

@@ -24,16 +24,11 @@ extension EventLog {
         let started = clock.now
         var rows: [(customer: String, summary: PurchaseSummary, pattern: PurchasePattern, holdout: Int)] = []
         try withView("profile") { txn, database in
-            try txn.withCursor(database) { cursor in
-                var entry = try cursor.first()
-                while let current = entry {
-                    entry = try cursor.next()
-                    let profile = try CustomerProfile(encoded: current.value)
-                    let days = profile.dailySpend.map { DailySpend(day: Int($0.day), spend: $0.spend) }
-                    guard let summary = PurchaseSummaries.summarize(days, asOfDay: asOfDay, period: period) else { continue }
-                    let holdout = holdoutEndDay.map { period.holdoutPurchases(days, afterDay: asOfDay, throughDay: $0) } ?? 0
-                    rows.append((String(decoding: current.key, as: UTF8.self), summary, try PurchasePattern(summary), holdout))
-                }
+            try Self.forEachProfile(in: txn, database) { subject, profile in
+                let days = profile.spendByDay
+                guard let summary = PurchaseSummaries.summarize(days, asOfDay: asOfDay, period: period) else { return }
+                let holdout = holdoutEndDay.map { period.holdoutPurchases(days, afterDay: asOfDay, throughDay: $0) } ?? 0
+                rows.append((subject, summary, try PurchasePattern(summary), holdout))
             }
         }
         let summarized = clock.now
@@ -117,7 +112,7 @@ extension EventLog {
         }
         let time = asOf ?? model.asOf
         guard let profile = try profile(of: subject) else { return nil }
-        let days = profile.dailySpend.map { DailySpend(day: Int($0.day), spend: $0.spend) }
+        let days = profile.spendByDay
         let horizon = periods ?? Double(months) * model.period.periodsPerMonth
         guard let summary = PurchaseSummaries.summarize(days, asOfDay: Timestamp.day(of: time), period: model.period) else {
             return CustomerValue(customer: subject, asOf: time, model: model, summary: nil, probabilityAlive: nil, expectedPurchases: nil,

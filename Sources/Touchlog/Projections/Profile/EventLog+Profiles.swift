@@ -6,13 +6,16 @@ extension EventLog {
     ///
     /// - Throws: `TouchlogError` when the profile view is out of date, damaged or unreadable.
     public func forEachProfile(_ body: (String, CustomerProfile) -> Void) throws(TouchlogError) {
-        try withView("profile") { txn, database in
-            try txn.withCursor(database) { cursor in
-                var entry = try cursor.first()
-                while let current = entry {
-                    entry = try cursor.next()
-                    body(String(decoding: current.key, as: UTF8.self), try CustomerProfile(encoded: current.value))
-                }
+        try withView("profile") { txn, database in try Self.forEachProfile(in: txn, database, body) }
+    }
+
+    /// Calls `body` with every entry of the profile view `database` in the snapshot `txn`.
+    static func forEachProfile(in txn: Transaction, _ database: Database, _ body: (String, CustomerProfile) throws -> Void) throws {
+        try txn.withCursor(database) { cursor in
+            var entry = try cursor.first()
+            while let current = entry {
+                entry = try cursor.next()
+                try body(String(decoding: current.key, as: UTF8.self), try CustomerProfile(encoded: current.value))
             }
         }
     }
