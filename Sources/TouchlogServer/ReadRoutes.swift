@@ -27,7 +27,7 @@ struct ReadRoutes: Sendable {
     private func profile(_ request: Request, _ context: ServerContext) throws -> Response {
         let customer = try customer(context)
         let horizon = try Query(request: request).horizon()
-        let found = horizon == .present ? try log.profile(of: customer) : try log.profile(of: customer, at: horizon)
+        let found = horizon.isPresent ? try log.profile(of: customer) : try log.profile(of: customer, at: horizon)
         guard let profile = found else { throw unknown(customer) }
         return .json(profile.jsonText(customer: customer))
     }
@@ -71,23 +71,15 @@ struct ReadRoutes: Sendable {
     private func trends(_ request: Request) throws -> Response {
         let query = Query(request: request)
         let bucket = try query.choice("bucket", as: TrendBucket.self) ?? .month
-        let grouping = try query.choice("by", as: Grouping.self) ?? .overall
-        let dimension: TrendDimension = switch grouping {
-        case .overall: .overall
-        case .channel: .channel
-        case .region: .region
-        case .segment: .segment
-        }
+        let dimension = try query.choice("by", as: TrendDimension.self) ?? .overall
         let rows = try log.satisfactionTrends(
             bucket: bucket, by: dimension, from: try query.time("from"), to: try query.time("to"), at: try query.horizon()
         )
         return .json(
-            "{\"bucket\":\"\(bucket.rawValue)\",\"by\":\"\(grouping.rawValue)\",\"rows\":[\(rows.map { $0.jsonText() }.joined(separator: ","))]}"
+            "{\"bucket\":\"\(bucket.rawValue)\",\"by\":\"\(dimension.rawValue)\",\"rows\":[\(rows.map { $0.jsonText() }.joined(separator: ","))]}"
         )
     }
 
-    /// How trend rows are grouped.
-    enum Grouping: String, CaseIterable { case overall, channel, region, segment }
 
     /// Flagged customers, riskiest first (then by id), `limit` a page (default 50, up to 1000);
     /// `nextCursor` continues after the last one. Scans every profile, off the event loops.

@@ -90,25 +90,33 @@ extension EventLog {
         ofCustomer subject: String, after: UInt64 = 0, limit: Int = .max, _ body: (StoredEvent) throws -> Bool
     ) throws(TouchlogError) {
         try withSnapshot("reading the events of \(subject)") { txn in
-            guard let value = try txn.get(customers, key: Array(subject.utf8)) else { return }
             // Walk the chain back from the last event, then read forward.
-            var positions: [UInt64] = []
-            var position = try CustomerState(value).lastPosition
-            while position > after {
-                guard let bytes = try txn.get(events, key: PositionKey.of(position)) else {
-                    throw TouchlogError(.corruption, "the event chain of \(subject) points to missing position \(position)")
-                }
-                positions.append(position)
-                let previous = try header(bytes, position: position).previousOfCustomer
-                guard previous < position else {
-                    throw TouchlogError(.corruption, "the event chain of \(subject) loops at position \(position)")
-                }
-                position = previous
+            var records: [(position: UInt64, bytes: UnsafeRawBufferPointer, header: RecordHeader)] = []
+            try walkChain(txn, of: subject, after: after) { records.append(($0, $1, $2)) }
+            for record in records.reversed().prefix(limit) {
+                guard try body(try decodeRecord(record.bytes, position: record.position, includingJSON: true, header: record.header)) else { return }
             }
-            for position in positions.reversed().prefix(limit) {
-                guard let bytes = try txn.get(events, key: PositionKey.of(position)) else { return }
-                guard try body(try decodeRecord(bytes, position: position)) else { return }
+        }
+    }
+
+    /// Visits one customer's records from the last back to the first after `after`, each with its
+    /// header (checksum checked); the buffers are valid for the rest of `txn`.
+    func walkChain(
+        _ txn: Transaction, of subject: String, after: UInt64 = 0,
+        _ visit: (UInt64, UnsafeRawBufferPointer, RecordHeader) throws -> Void
+    ) throws {
+        guard let value = try txn.get(customers, key: Array(subject.utf8)) else { return }
+        var position = try CustomerState(value).lastPosition
+        while position > after {
+            guard let bytes = try txn.get(events, key: PositionKey.of(position)) else {
+                throw TouchlogError(.corruption, "the event chain of \(subject) points to missing position \(position)")
             }
+            let recordHeader = try header(bytes, position: position)
+            guard recordHeader.previousOfCustomer < position else {
+                throw TouchlogError(.corruption, "the event chain of \(subject) loops at position \(position)")
+            }
+            try visit(position, bytes, recordHeader)
+            position = recordHeader.previousOfCustomer
         }
     }
 
@@ -138,7 +146,22 @@ extension EventLog {
         do {
             return try RecordCodec.decode(bytes, position: position, includingJSON: includingJSON)
         } catch {
-            throw TouchlogError(.corruption, "the event at position \(position) is damaged (\(error.reason)); run `touchlog verify`")
+            throw Self.damaged(position, error)
         }
+    }
+
+    /// Decodes a record whose header `walkChain` (or the caller) already read and checked.
+    func decodeRecord(
+        _ bytes: UnsafeRawBufferPointer, position: UInt64, includingJSON: Bool, header: RecordHeader
+    ) throws(TouchlogError) -> StoredEvent {
+        do {
+            return try RecordCodec.decode(bytes, position: position, includingJSON: includingJSON, header: header)
+        } catch {
+            throw Self.damaged(position, error)
+        }
+    }
+
+    private static func damaged(_ position: UInt64, _ damage: RecordDamage) -> TouchlogError {
+        TouchlogError(.corruption, "the event at position \(position) is damaged (\(damage.reason)); run `touchlog verify`")
     }
 }

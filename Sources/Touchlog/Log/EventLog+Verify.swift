@@ -64,8 +64,9 @@ extension EventLog {
                     if report.eventsChecked % 100_000 == 0 { progress?(report.eventsChecked, metadata.head) }
                     let identity: (header: RecordHeader, subject: String, source: String, id: String)
                     do {
-                        _ = try RecordCodec.decode(current.value, position: position)
-                        identity = try RecordCodec.identity(of: current.value)
+                        let header = try RecordCodec.header(of: current.value)
+                        let event = try RecordCodec.decode(current.value, position: position, includingJSON: true, header: header).event
+                        identity = (header, event.subject, event.source, event.id)
                     } catch {
                         report.report("position \(position): damaged record (\(error))")
                         continue

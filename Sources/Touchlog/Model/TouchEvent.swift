@@ -182,6 +182,18 @@ public enum AttributeValue: Sendable, Hashable {
     case bool(Bool)
 }
 
+extension AttributeValue {
+    /// The value as a label for grouping (a region, a source): the string itself, a number as
+    /// JSON writes it, `true` or `false`.
+    public var label: String {
+        switch self {
+        case .string(let text): text
+        case .number(let number): JSONValue.number(number).serialized()
+        case .bool(let flag): flag ? "true" : "false"
+        }
+    }
+}
+
 /// A closed set of JSON string values stored as a one-byte code.
 public protocol JSONNamedCode: CaseIterable, RawRepresentable, Sendable where RawValue == UInt8 {
     /// The value as it appears in JSON.

@@ -196,15 +196,19 @@ extension EventLog {
         }
     }
 
-    /// Calls `body` with each event after `after` through `through`, decoded for projection.
+    /// Calls `body` with each event after `after` through `through`, decoded for projection; with
+    /// several `buckets`, only the events of the customers in `bucket` (see `bucket(ofRecord:)`).
     func forEachEventForProjection(
-        _ txn: Transaction, after: UInt64, through: UInt64, _ body: (StoredEvent) throws -> Void
+        _ txn: Transaction, after: UInt64, through: UInt64, bucket: Int = 0, of buckets: Int = 1,
+        _ body: (StoredEvent) throws -> Void
     ) throws {
         guard through > after else { return }
         try txn.withCursor(events) { cursor in
             var entry = try PositionKey.of(after + 1).withUnsafeBytes { try cursor.seek(atOrAfter: $0) }
             while let current = entry, let position = PositionKey.decode(current.key), position <= through {
-                try body(try decodeRecord(current.value, position: position, includingJSON: false))
+                if buckets == 1 || Self.bucket(ofRecord: current.value, buckets: buckets) == bucket {
+                    try body(try decodeRecord(current.value, position: position, includingJSON: false))
+                }
                 entry = try cursor.next()
             }
         }

@@ -44,7 +44,7 @@ extension EventLog {
         let asOf = horizon.evaluationTime
         var population = Population(asOf: asOf, thresholds: thresholds, model: try storedModel(), predictedValue: predictedValue)
         let overall: [TrendRow], channels: [TrendRow]
-        if horizon.asOf != nil || horizon.limitsRecording {
+        if !horizon.isPresent {
             let replay = try replay(at: horizon)
             for subject in replay.profiles.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
                 population.add(subject, replay.profiles[subject]!)
@@ -163,8 +163,8 @@ private struct Population {
         let days = profile.spendByDay.filter { $0.day <= asOfDay }
         let revenue = days.reduce(0) { $0 + $1.spend }
         holdout?.add(days)
-        let region = Self.text(profile.attribute("region"))
-        let source = Self.text(profile.attribute("acquisitionSource") ?? profile.attribute("acquisition_source") ?? profile.attribute("source"))
+        let region = profile.attribute("region")?.label
+        let source = (profile.attribute("acquisitionSource") ?? profile.attribute("acquisition_source") ?? profile.attribute("source"))?.label
         regionEntries.append((region, revenue))
         sourceEntries.append((source, revenue))
         if let region {
@@ -193,15 +193,6 @@ private struct Population {
                 customer: subject, risk: churn.risk, flags: churn.flags.map(\.reason.rawValue), historicalValue: revenue,
                 predictedValue: predictedValue.map { $0(subject) } ?? model?.prediction(days, asOfDay: asOfDay)?.lifetimeValue
             ))
-        }
-    }
-
-    private static func text(_ value: AttributeValue?) -> String? {
-        switch value {
-        case .string(let text)?: text
-        case .number(let number)?: number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)
-        case .bool(let flag)?: String(flag)
-        case nil: nil
         }
     }
 

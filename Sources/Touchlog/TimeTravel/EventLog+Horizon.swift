@@ -32,29 +32,13 @@ extension EventLog {
     }
 
     func history(_ txn: Transaction, of subject: String, at horizon: Horizon) throws -> [StoredEvent] {
-        guard let value = try txn.get(customers, key: Array(subject.utf8)) else { return [] }
         let limit = horizon.limitsRecording ? try lastPosition(txn, at: horizon) : .max
         var result: [StoredEvent] = []
-        var position = try CustomerState(value).lastPosition
-        while position > 0 {
-            guard let bytes = try txn.get(events, key: PositionKey.of(position)) else {
-                throw TouchlogError(.corruption, "the event chain of \(subject) points to missing position \(position)")
-            }
-            let recordHeader = try header(bytes, position: position)  // checks the checksum, once
-            let previous = recordHeader.previousOfCustomer
-            guard previous < position else {
-                throw TouchlogError(.corruption, "the event chain of \(subject) loops at position \(position)")
-            }
-            if position <= limit, horizon.asOf.map({ recordHeader.time <= $0 }) ?? true {
-                let event: StoredEvent
-                do {
-                    event = try RecordCodec.decode(bytes, position: position, includingJSON: false, header: recordHeader)
-                } catch {
-                    throw TouchlogError(.corruption, "the event at position \(position) is damaged (\(error.reason)); run `touchlog verify`")
-                }
-                if horizon.includes(event) { result.append(event) }
-            }
-            position = previous
+        try walkChain(txn, of: subject) { position, bytes, recordHeader in
+            // Records after the limit or the as-of time are not decoded.
+            guard position <= limit, horizon.asOf.map({ recordHeader.time <= $0 }) ?? true else { return }
+            let event = try decodeRecord(bytes, position: position, includingJSON: false, header: recordHeader)
+            if horizon.includes(event) { result.append(event) }
         }
         return result.reversed()
     }

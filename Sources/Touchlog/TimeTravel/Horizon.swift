@@ -21,6 +21,9 @@ public struct Horizon: Sendable, Equatable, CustomStringConvertible {
     /// The whole log, evaluated now.
     public static let present = Horizon()
 
+    /// Whether this is the present: no as-of time and no recorded-time limit (read the views).
+    public var isPresent: Bool { asOf == nil && !limitsRecording }
+
     /// Whether only part of the log counts (a recorded time or a position is set).
     public var limitsRecording: Bool { knownAt != nil || position != nil }
 

@@ -55,25 +55,25 @@ extension EventLog {
         progress: ((UInt64, UInt64) -> Void)? = nil
     ) throws(TouchlogError) -> Replay {
         struct State {
-            var profiles: [String: CustomerProfile] = [:]
-            var trends = TrendsFold()
+            var profiles = ProfileFolder()
+            var trends = TrendsFolder()
             var folded = 0
         }
         let (states, last) = try foldLogByCustomer(
             at: horizon, workers: workers, chunkSize: chunkSize, progress: progress, makeState: State.init
         ) { state, stored in
-            state.profiles[stored.event.subject, default: CustomerProfile()].apply(stored.event, position: stored.position)
-            try state.trends.fold(stored.event)
+            try state.profiles.fold(stored)
+            try state.trends.fold(stored)
             state.folded += 1
         }
         var merged = states[0]
         for state in states.dropFirst() {
-            merged.profiles.merge(state.profiles) { first, _ in first }  // disjoint: each customer has one worker
+            merged.profiles.merge(state.profiles)  // disjoint: each customer has one worker
             merged.trends.merge(state.trends)
             merged.folded += state.folded
         }
         return Replay(
-            horizon: horizon, lastPosition: last, eventsFolded: merged.folded, profiles: merged.profiles, trends: merged.trends,
+            horizon: horizon, lastPosition: last, eventsFolded: merged.folded, profiles: merged.profiles.profiles, trends: merged.trends.fold,
             model: try storedModel()
         )
     }
@@ -109,7 +109,7 @@ extension EventLog {
                             while reached < last {
                                 let target = min(last, reached + UInt64(chunkSize))
                                 try withSnapshot("replaying the log") { txn in
-                                    try forEachEvent(txn, after: reached, through: target, bucket: pass * workers + worker, of: passes * workers) { stored in
+                                    try forEachEventForProjection(txn, after: reached, through: target, bucket: pass * workers + worker, of: passes * workers) { stored in
                                         if horizon.includes(stored) { try fold(&states[worker], stored) }
                                     }
                                 }
@@ -129,22 +129,6 @@ extension EventLog {
         }
         if let failure = failures.compactMap({ $0 }).first { throw failure }
         return (states, last)
-    }
-
-    /// Like `forEachEventForProjection`, for the events of the customers in bucket `bucket` only.
-    private func forEachEvent(
-        _ txn: Transaction, after: UInt64, through: UInt64, bucket: Int, of buckets: Int, _ body: (StoredEvent) throws -> Void
-    ) throws {
-        guard through > after else { return }
-        try txn.withCursor(events) { cursor in
-            var entry = try PositionKey.of(after + 1).withUnsafeBytes { try cursor.seek(atOrAfter: $0) }
-            while let current = entry, let position = PositionKey.decode(current.key), position <= through {
-                if buckets == 1 || Self.bucket(ofRecord: current.value, buckets: buckets) == bucket {
-                    try body(try decodeRecord(current.value, position: position, includingJSON: false))
-                }
-                entry = try cursor.next()
-            }
-        }
     }
 
     /// The bucket of a record's customer: FNV-1a of the subject's bytes (read from the record

@@ -56,7 +56,7 @@ struct ReplayCommand: ParsableCommand {
         write("churn", replay.churn(thresholds: thresholds).map { $0.jsonText() })
         let trends = [TrendDimension.overall, .channel].flatMap { dimension in
             replay.satisfactionTrends(bucket: .day, by: dimension).map {
-                "{\"by\":\"\(dimension == .overall ? "overall" : "channel")\"," + $0.jsonText().dropFirst()
+                "{\"by\":\"\(dimension.rawValue)\"," + $0.jsonText().dropFirst()
             }
         }
         write("trends", trends)

@@ -25,15 +25,13 @@ struct SatisfactionTrendsCommand: ParsableCommand {
         """
     )
 
-    enum Grouping: String, ExpressibleByArgument, CaseIterable { case overall, channel, region, segment }
-
     @OptionGroup var global: GlobalOptions
 
     @Option(help: "day, week (ISO) or month.")
     var bucket: String = "month"
 
     @Option(help: "overall, channel, region (the customer's region attribute) or segment (their RFM segment).")
-    var by: Grouping = .overall
+    var by: TrendDimension = .overall
 
     @Option(help: ArgumentHelp("From this time (inclusive; YYYY-MM-DD or RFC 3339).", valueName: "time"))
     var from: String?
@@ -61,15 +59,9 @@ struct SatisfactionTrendsCommand: ParsableCommand {
 
     func run() throws {
         let log = try global.openLog(readOnly: true)
-        let dimension: TrendDimension = switch by {
-        case .overall: .overall
-        case .channel: .channel
-        case .region: .region
-        case .segment: .segment
-        }
         let rows = try reportingFailures {
             try log.satisfactionTrends(
-                bucket: TrendBucket(rawValue: bucket) ?? .month, by: dimension,
+                bucket: TrendBucket(rawValue: bucket) ?? .month, by: by,
                 from: from.flatMap(Timestamp.init(dateOrDateTime:)), to: to.flatMap(Timestamp.init(dateOrDateTime:)),
                 at: clocks.horizon
             )
@@ -102,3 +94,5 @@ struct SatisfactionTrendsCommand: ParsableCommand {
         }
     }
 }
+
+extension TrendDimension: ExpressibleByArgument {}

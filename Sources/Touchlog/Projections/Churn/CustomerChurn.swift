@@ -49,7 +49,7 @@ extension EventLog {
             return flag.map { flag in churn.flags.contains { $0.reason == flag } } ?? true
         }
         var flagged: [CustomerChurn] = []
-        if horizon.asOf != nil || horizon.limitsRecording {
+        if !horizon.isPresent {
             flagged = try replay(at: horizon).churn(thresholds: thresholds).filter(keep)
         } else {
             let asOf = Timestamp.now

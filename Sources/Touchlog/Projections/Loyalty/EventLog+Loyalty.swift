@@ -68,7 +68,7 @@ extension EventLog {
     /// time, no recorded-time limit) comes from the profile view in one snapshot; any other
     /// horizon from a replay of the log, so that only what counted then is seen.
     public func loyaltyOfAll(at horizon: Horizon = .present) throws(TouchlogError) -> [CustomerLoyalty] {
-        if horizon.asOf != nil || horizon.limitsRecording { return try replay(at: horizon).loyalty() }
+        if !horizon.isPresent { return try replay(at: horizon).loyalty() }
         return try loyaltyOfAllFromView(asOf: .now)
     }
 

@@ -23,7 +23,7 @@ extension EventLog {
     /// Calls `body` with every customer's profile at `horizon`, ordered by id: from the profile
     /// view for the present, else from a replay of the log (only what counted then).
     public func forEachProfile(at horizon: Horizon, _ body: (String, CustomerProfile) -> Void) throws(TouchlogError) {
-        guard horizon.asOf != nil || horizon.limitsRecording else { return try forEachProfile(body) }
+        guard !horizon.isPresent else { return try forEachProfile(body) }
         let profiles = try replay(at: horizon).profiles
         for subject in profiles.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) { body(subject, profiles[subject]!) }
     }

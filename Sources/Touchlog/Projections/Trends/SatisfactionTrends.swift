@@ -189,12 +189,7 @@ extension EventLog {
         }
         var groups: [String: String] = [:]
         try forEachProfile(at: horizon) { subject, profile in
-            groups[subject] = switch profile.attribute("region") {
-            case .string(let region): region
-            case .number(let number): JSONValue.number(number).serialized()
-            case .bool(let flag): flag ? "true" : "false"
-            case nil: "(unknown)"
-            }
+            groups[subject] = profile.attribute("region")?.label ?? Distribution.unknownKey
         }
         return groups
     }

@@ -54,20 +54,28 @@ struct TrendsFolder: ViewFolder {
 /// The dimensions trends are broken down by. The view keeps overall and channel rows; region (the
 /// customer's `region` attribute) and segment (their RFM segment) are evaluated at the horizon
 /// asked for, by a pass over the log.
-public enum TrendDimension: UInt8, Sendable, CaseIterable {
-    case overall = 0, channel = 1, region = 2, segment = 3
+public enum TrendDimension: String, Sendable, CaseIterable {
+    case overall, channel, region, segment
+
+    /// The byte that stands for the dimension in the view's keys.
+    var code: UInt8 { UInt8(Self.allCases.firstIndex(of: self)!) }
+
+    init?(code: UInt8) {
+        guard Int(code) < Self.allCases.count else { return nil }
+        self = Self.allCases[Int(code)]
+    }
 }
 
 enum TrendKey {
     static func encode(day: Int32, dimension: TrendDimension, value: String) -> [UInt8] {
         var bytes = withUnsafeBytes(of: (UInt32(bitPattern: day) ^ 0x8000_0000).bigEndian) { Array($0) }
-        bytes.append(dimension.rawValue)
+        bytes.append(dimension.code)
         bytes.append(contentsOf: value.utf8)
         return bytes
     }
 
     static func decode(_ bytes: UnsafeRawBufferPointer) -> (day: Int32, dimension: TrendDimension, value: String)? {
-        guard bytes.count >= 5, let dimension = TrendDimension(rawValue: bytes[4]) else { return nil }
+        guard bytes.count >= 5, let dimension = TrendDimension(code: bytes[4]) else { return nil }
         let raw = UInt32(bigEndian: bytes.loadUnaligned(as: UInt32.self)) ^ 0x8000_0000
         return (Int32(bitPattern: raw), dimension, String(decoding: UnsafeRawBufferPointer(rebasing: bytes[5...]), as: UTF8.self))
     }
