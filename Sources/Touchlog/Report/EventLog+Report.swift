@@ -44,19 +44,24 @@ extension EventLog {
         let asOf = horizon.evaluationTime
         var population = Population(asOf: asOf, thresholds: thresholds, model: try storedModel(), predictedValue: predictedValue)
         let overall: [TrendRow], channels: [TrendRow]
+        var regionOf: [String: String] = [:]  // for the region trends, from the same profiles
+        func add(_ subject: String, _ profile: CustomerProfile) {
+            population.add(subject, profile)
+            regionOf[subject] = profile.attribute("region")?.label ?? Distribution.unknownKey
+        }
         if !horizon.isPresent {
             let replay = try replay(at: horizon)
             for subject in replay.profiles.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
-                population.add(subject, replay.profiles[subject]!)
+                add(subject, replay.profiles[subject]!)
             }
             overall = replay.satisfactionTrends(bucket: .month, by: .overall)
             channels = replay.satisfactionTrends(bucket: .month, by: .channel)
         } else {
-            try forEachProfile { population.add($0, $1) }
+            try forEachProfile(add)
             overall = try satisfactionTrends(bucket: .month, by: .overall)
             channels = try satisfactionTrends(bucket: .month, by: .channel)
         }
-        let regions = try satisfactionTrends(bucket: .month, by: .region, at: horizon)
+        let regions = try satisfactionTrends(bucket: .month, by: .region, groups: regionOf, from: nil, to: nil, at: horizon)
         let period = ReportPeriod(asOf: asOf, lastPurchaseDay: population.lastPurchaseDay)
         var data = ReportData(asOf: asOf.rfc3339)
         population.fill(&data, period: period, atRiskLimit: atRiskLimit)

@@ -170,15 +170,24 @@ extension EventLog {
             try foldLog(at: horizon) { try fold.fold($0.event) }
             return TrendTable(fold, dimension: dimension).rows(bucket: bucket, from: from, to: to)
         case .region, .segment:
-            let groups = try customerGroups(dimension, at: horizon)
-            let grouping: (dimension: TrendDimension, group: @Sendable (String) -> String?) = (dimension, { groups[$0] })
-            let (folds, _) = try foldLogByCustomer(at: horizon, makeState: { TrendsFold(grouping: grouping) }) { fold, event in
-                try fold.fold(event.event)
-            }
-            var fold = folds[0]
-            for other in folds.dropFirst() { fold.merge(other) }
-            return TrendTable(fold, dimension: dimension).rows(bucket: bucket, from: from, to: to)
+            return try satisfactionTrends(
+                bucket: bucket, by: dimension, groups: try customerGroups(dimension, at: horizon), from: from, to: to, at: horizon
+            )
         }
+    }
+
+    /// Trend rows that count each event under its customer's group in `groups` (customers not in
+    /// it are left out), from one pass over the log at `horizon`, on all cores.
+    func satisfactionTrends(
+        bucket: TrendBucket, by dimension: TrendDimension, groups: [String: String], from: Timestamp?, to: Timestamp?, at horizon: Horizon
+    ) throws(TouchlogError) -> [TrendRow] {
+        let grouping: (dimension: TrendDimension, group: @Sendable (String) -> String?) = (dimension, { groups[$0] })
+        let (folds, _) = try foldLogByCustomer(at: horizon, makeState: { TrendsFold(grouping: grouping) }) { fold, event in
+            try fold.fold(event.event)
+        }
+        var fold = folds[0]
+        for other in folds.dropFirst() { fold.merge(other) }
+        return TrendTable(fold, dimension: dimension).rows(bucket: bucket, from: from, to: to)
     }
 
     /// Each customer's region attribute or RFM segment at `horizon`: from the views at the
