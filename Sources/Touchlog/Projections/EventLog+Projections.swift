@@ -100,7 +100,7 @@ extension EventLog {
         let names = views.map(\.projector.name).joined(separator: ", ")
         let workers = Self.foldWorkers
         let head = try withSnapshot("reading the head") { txn in try readMetadata(txn).head }
-        let bytesPerEvent = 96
+        let bytesPerEvent = 120  // the profiles, and the history snapshots taken on the way
         let passes = max(1, Int((head.multipliedReportingOverflow(by: UInt64(bytesPerEvent)).partialValue + UInt64(rebuildPassBytes) - 1) / UInt64(rebuildPassBytes)))
         var spareEntries = try writeRebuild(names) { txn in
             try views.map { view in
