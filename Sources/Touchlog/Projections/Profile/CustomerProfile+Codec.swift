@@ -322,10 +322,21 @@ extension CustomerProfile {
         }
 
         mutating func varint() throws(Damage) -> UInt64 {
-            // Most stored values are below 128: one byte, no loop.
-            if offset < bytes.count, bytes[offset] < 0x80 {
-                defer { offset += 1 }
-                return UInt64(bytes[offset])
+            // With 10 bytes left no value can run past the end: no check per byte.
+            if bytes.count - offset >= 10 {
+                var value: UInt64 = 0
+                var shift: UInt64 = 0
+                var index = offset
+                while shift < 63 {
+                    let b = bytes[index]
+                    index += 1
+                    value |= UInt64(b & 0x7F) << shift
+                    if b < 0x80 {
+                        offset = index
+                        return value
+                    }
+                    shift += 7
+                }
             }
             var value: UInt64 = 0
             var shift: UInt64 = 0
@@ -340,9 +351,20 @@ extension CustomerProfile {
 
         mutating func varint128() throws(Damage) -> UInt128 {
             // The first 63 bits in 64-bit arithmetic (nearly every stored value fits), the rest in 128.
-            if offset < bytes.count, bytes[offset] < 0x80 {
-                defer { offset += 1 }
-                return UInt128(bytes[offset])
+            if bytes.count - offset >= 10 {
+                var low: UInt64 = 0
+                var shift: UInt64 = 0
+                var index = offset
+                while shift < 63 {
+                    let b = bytes[index]
+                    index += 1
+                    low |= UInt64(b & 0x7F) << shift
+                    if b < 0x80 {
+                        offset = index
+                        return UInt128(low)
+                    }
+                    shift += 7
+                }
             }
             var low: UInt64 = 0
             var shift = 0
