@@ -96,14 +96,12 @@ struct ReadRoutes: Sendable {
         }
         let log = log, thresholds = thresholds
         let page = try await offloaded { () throws(Problem) -> [CustomerChurn] in
-            do {
+            do throws(TouchlogError) {
                 let all = try log.churnList(at: horizon, thresholds: thresholds, flag: flag, minimumRisk: minScore, limit: .max)
                 let rest = cursor.map { cursor in all.drop { !cursor.precedes($0) } } ?? all[...]
                 return Array(rest.prefix(limit + 1))
-            } catch let error as TouchlogError {
-                throw Problem(error)
             } catch {
-                throw Problem(.internalServerError, "reading the churn list failed: \(error)")
+                throw Problem(error)
             }
         }
         let next = page.count > limit ? ChurnCursor(page[limit - 1]).text : nil
