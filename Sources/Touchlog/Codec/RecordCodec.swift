@@ -71,7 +71,7 @@ package enum RecordCodec {
 
     /// Decodes a whole record stored at `position`; without `includingJSON` the event's `json` is
     /// left empty, which is what projections need (they fold typed fields only).
-    static func decode(_ bytes: UnsafeRawBufferPointer, position: UInt64, includingJSON: Bool = true) throws(RecordDamage) -> StoredEvent {
+    package static func decode(_ bytes: UnsafeRawBufferPointer, position: UInt64, includingJSON: Bool = true) throws(RecordDamage) -> StoredEvent {
         try decode(bytes, position: position, includingJSON: includingJSON, header: try header(of: bytes))
     }
 
@@ -124,7 +124,7 @@ struct RecordHeader {
 }
 
 /// A stored record that cannot be trusted: bad checksum, unknown version, truncated.
-struct RecordDamage: Error, CustomStringConvertible {
-    let reason: String
-    var description: String { reason }
+package struct RecordDamage: Error, CustomStringConvertible {
+    package let reason: String
+    package var description: String { reason }
 }
