@@ -90,8 +90,12 @@ public final class Environment: @unchecked Sendable {
     /// Runs `body` in a write transaction and commits it; aborts it if `body` throws.
     ///
     /// If the map fills up (during `body` or at commit) the transaction is aborted, the map grows
-    /// and `body` runs again in a new transaction.
+    /// and `body` runs again in a new transaction. Reader slots left by dead processes are freed
+    /// first, so that they do not keep old pages from being reused.
     public func write<R>(_ body: (Transaction) throws -> R) throws -> R {
+        // A reader that died (killed, crashed) leaves its slot pinning the snapshot it read: no page
+        // freed since could be reused, and the file would grow for as long as this writer runs.
+        try checkStaleReaders()
         while true {
             let state = TransactionState()
             do {
@@ -261,7 +265,10 @@ public final class Environment: @unchecked Sendable {
 
     private func begin(flags: UInt32, state: TransactionState? = nil) throws(LMDBError) -> Transaction {
         var txn: OpaquePointer?
-        try check(mdb_txn_begin(handle, nil, flags, &txn), "mdb_txn_begin")
+        var code = mdb_txn_begin(handle, nil, flags, &txn)
+        // A full reader table may be full of slots left by dead processes.
+        if code == MDB_READERS_FULL, try checkStaleReaders() > 0 { code = mdb_txn_begin(handle, nil, flags, &txn) }
+        try check(code, "mdb_txn_begin")
         guard let txn else { throw LMDBError(code: ENOMEM, operation: "mdb_txn_begin") }
         return Transaction(handle: txn, state: state)
     }
