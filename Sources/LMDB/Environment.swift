@@ -114,10 +114,19 @@ public final class Environment: @unchecked Sendable {
                     return result
                 }
             } catch {
-                guard state.mapFull else { throw error }
+                guard state.mapFull else { throw explainingShortWrite(error) }
                 try growMap()
             }
         }
+    }
+
+    /// LMDB reports a write that the file system cut short as EIO (`mdb_page_flush`), which is
+    /// what a full disk usually causes: when the file system has no room left, say so.
+    private func explainingShortWrite(_ error: any Error) -> any Error {
+        guard let error = error as? LMDBError, error.code == EIO else { return error }
+        var info = statvfs()
+        guard statvfs(path, &info) == 0, UInt64(info.f_bavail) * UInt64(info.f_frsize) < 1 << 20 else { return error }
+        return LMDBError(code: ENOSPC, operation: "\(error.operation) (short write: the file system holding \(path) is full)")
     }
 
     /// Opens a named database, creating it if `flags` contains `.create`.
