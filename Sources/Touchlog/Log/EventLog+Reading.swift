@@ -25,7 +25,11 @@ extension EventLog {
     /// - Throws: `TouchlogError.Code.corruption` if the stored record fails its checks.
     public func event(at position: UInt64) throws(TouchlogError) -> StoredEvent? {
         try withSnapshot("reading position \(position)") { txn in
-            guard let bytes = try txn.get(events, key: PositionKey.of(position)) else { return nil }
+            // Positions are gapless: one missing up to the head means a damaged key, and a key
+            // beyond the head cannot be trusted.
+            let head = try readMetadata(txn).head
+            guard position >= 1, position <= head else { return nil }
+            guard let bytes = try txn.get(events, key: PositionKey.of(position)) else { throw Self.missing(position) }
             return try decodeRecord(bytes, position: position)
         }
     }
@@ -50,9 +54,17 @@ extension EventLog {
         _ body: (StoredEvent) throws -> Bool
     ) throws(TouchlogError) {
         try withSnapshot("reading events") { txn in
+            let head = try readMetadata(txn).head
             try txn.withCursor(events) { cursor in
                 var seen = 0
                 var entry: Entry?
+                // Positions are gapless, so each key must be the next one: a damaged key is an
+                // error, never an event shown under a position it does not have.
+                var expected: UInt64
+                switch direction {
+                case .forward: expected = after &+ 1
+                case .backward: expected = after == 0 ? head : min(after - 1, head)
+                }
                 switch direction {
                 case .forward:
                     entry = try PositionKey.of(after &+ 1).withUnsafeBytes { try cursor.seek(atOrAfter: $0) }
@@ -67,12 +79,16 @@ extension EventLog {
                 }
                 while let current = entry, seen < limit {
                     guard let position = PositionKey.decode(current.key) else {
-                        throw TouchlogError(.corruption, "events table holds a key that is not a position")
+                        throw TouchlogError(.corruption, "events table holds a key that is not a position; run `touchlog verify`")
                     }
+                    guard position == expected else { throw Self.missing(expected) }
                     guard try body(try decodeRecord(current.value, position: position)) else { return }
                     seen += 1
+                    expected = direction == .forward ? expected &+ 1 : expected &- 1
                     entry = direction == .forward ? try cursor.next() : try cursor.previous()
                 }
+                let short = direction == .forward ? expected <= head : expected >= 1
+                if seen < limit, short { throw Self.missing(expected) }
             }
         }
     }
@@ -106,11 +122,12 @@ extension EventLog {
         _ txn: Transaction, of subject: String, from start: UInt64? = nil, after: UInt64 = 0,
         _ visit: (UInt64, UnsafeRawBufferPointer, RecordHeader) throws -> Void
     ) throws {
+        let subjectBytes = Array(subject.utf8)
         var position: UInt64
         if let start {
             position = start
         } else {
-            guard let value = try txn.get(customers, key: Array(subject.utf8)) else { return }
+            guard let value = try txn.get(customers, key: subjectBytes) else { return }
             position = try CustomerState(value).lastPosition
         }
         while position > after {
@@ -120,6 +137,11 @@ extension EventLog {
             let recordHeader = try header(bytes, position: position)
             guard recordHeader.previousOfCustomer < position else {
                 throw TouchlogError(.corruption, "the event chain of \(subject) loops at position \(position)")
+            }
+            // The index and the links carry no checksum: a damaged one must not lead to another
+            // customer's events.
+            guard Self.record(bytes, isOf: subjectBytes) else {
+                throw TouchlogError(.corruption, "the event chain of \(subject) leads to position \(position), an event of another customer; run `touchlog verify`")
             }
             try visit(position, bytes, recordHeader)
             position = recordHeader.previousOfCustomer
@@ -165,6 +187,18 @@ extension EventLog {
         } catch {
             throw Self.damaged(position, error)
         }
+    }
+
+    /// Whether a record (its checksum checked) is an event of the customer with UTF-8 id `subject`.
+    private static func record(_ bytes: UnsafeRawBufferPointer, isOf subject: [UInt8]) -> Bool {
+        let start = RecordCodec.headerSize + 2
+        guard bytes.count >= start else { return false }
+        let length = Int(UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: RecordCodec.headerSize, as: UInt16.self)))
+        return bytes.count >= start + length && subject.elementsEqual(bytes[start..<(start + length)])
+    }
+
+    private static func missing(_ position: UInt64) -> TouchlogError {
+        TouchlogError(.corruption, "the event at position \(position) is missing or its key is damaged; run `touchlog verify`")
     }
 
     private static func damaged(_ position: UInt64, _ damage: RecordDamage) -> TouchlogError {
