@@ -7,7 +7,7 @@ import Touchlog
 /// stored there. Tools/reliability flips random bytes by the hundred.
 struct ReliabilityCorruptionTests {
     /// A log of 20 purchases, alternately of cust-a (odd positions) and cust-b (even), closed.
-    func withDamagedLog(replacing pattern: [UInt8], with replacement: [UInt8], _ body: (EventLog) throws -> Void) throws {
+    func withDamagedLog(replacing pattern: [UInt8], with replacement: [UInt8], _ body: (String) throws -> Void) throws {
         try withTemporaryDirectory { directory in
             let path = directory + "/log.db"
             do {
@@ -25,7 +25,7 @@ struct ReliabilityCorruptionTests {
             try #require(found.count == 1, "the pattern occurs \(found.count) times in the data file")
             data.replaceSubrange(found[0], with: replacement)
             try data.write(to: file)
-            try body(try EventLog(path: path, options: EventLog.Options(readOnly: true)))
+            try body(path)
         }
     }
 
@@ -35,7 +35,8 @@ struct ReliabilityCorruptionTests {
     @Test func aDamagedPositionKeyIsAnErrorNotAnEventUnderAnotherPosition() throws {
         // A leaf node of `events`: key size 8, the key (position 7, big-endian), the record (version 1).
         let node = [8, 0] + Self.bigEndian(7) + [1]
-        try withDamagedLog(replacing: node, with: [8, 0] + Self.bigEndian(87) + [1]) { (log: EventLog) throws in
+        try withDamagedLog(replacing: node, with: [8, 0] + Self.bigEndian(87) + [1]) { (path: String) throws in
+            let log = try EventLog(path: path, options: EventLog.Options(readOnly: true))
             let error = #expect(throws: TouchlogError.self) { try log.events(limit: .max) }
             #expect(error?.code == .corruption)
             #expect(error?.message.contains("position 7") == true, "\(String(describing: error))")
@@ -48,10 +49,40 @@ struct ReliabilityCorruptionTests {
         }
     }
 
+    @Test func aHugeDamagedPositionKeyIsReportedByVerify() throws {
+        let node = [8, 0] + Self.bigEndian(7) + [1]
+        try withDamagedLog(replacing: node, with: [8, 0] + Self.bigEndian(1 << 62) + [1]) { (path: String) throws in
+            let log = try EventLog(path: path, options: EventLog.Options(readOnly: true))
+            let report = try log.verify()
+            #expect(report.problems.contains { $0.contains("gap in positions: expected 7, found 4611686018427387904") }, "\(report.problems)")
+        }
+    }
+
+    @Test func aDamagedHeadIsReportedByVerifyAndFailsAppends() throws {
+        // The `meta` entry "log": key size 3, the key, the head (20, little-endian).
+        let node = [3, 0] + Array("log".utf8) + Self.littleEndian(20)
+        try withDamagedLog(replacing: node, with: [3, 0] + Array("log".utf8) + Self.littleEndian(1 << 62)) { (path: String) throws in
+            do {
+                let log = try EventLog(path: path, options: EventLog.Options(readOnly: true))
+                let report = try log.verify()
+                #expect(report.problems.contains { $0.contains("head is recorded as 4611686018427387904 but the last event is at 20") }, "\(report.problems)")
+                // Nothing sizes work by the damaged head (a replay would run for ever).
+                #expect(throws: TouchlogError.self) { try log.replay(at: Horizon(asOf: .now)) }
+                #expect(throws: TouchlogError.self) { try log.head() }
+            }
+            let error = #expect(throws: TouchlogError.self) {
+                let writable = try EventLog(path: path)
+                _ = try writable.append([EventDecoder().decodeValid(TestEvents.purchase(id: "e21", subject: "cust-a", time: "2025-04-01T10:00:00Z"))])
+            }
+            #expect(error?.code == .corruption)
+        }
+    }
+
     @Test func aDamagedCustomerIndexIsAnErrorNotAnotherCustomersEvents() throws {
         // cust-a's index entry: last event 19, 10 events; pointed at cust-b's event 20 instead.
         let entry = Array("cust-a".utf8) + Self.littleEndian(19) + Self.littleEndian(10)
-        try withDamagedLog(replacing: entry, with: Array("cust-a".utf8) + Self.littleEndian(20) + Self.littleEndian(10)) { (log: EventLog) throws in
+        try withDamagedLog(replacing: entry, with: Array("cust-a".utf8) + Self.littleEndian(20) + Self.littleEndian(10)) { (path: String) throws in
+            let log = try EventLog(path: path, options: EventLog.Options(readOnly: true))
             #expect(throws: TouchlogError.self) { try log.events(ofCustomer: "cust-a") }
             #expect(try log.events(ofCustomer: "cust-b").map(\.position) == Array(stride(from: 2, through: 20, by: 2)))
             #expect(try !log.verify().isClean)

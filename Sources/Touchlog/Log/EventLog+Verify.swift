@@ -32,8 +32,10 @@ extension EventLog {
     public func verify(progress: ((UInt64, UInt64) -> Void)? = nil) throws(TouchlogError) -> VerificationReport {
         try withSnapshot("verifying the log") { txn in
             var report = VerificationReport()
-            let metadata = try readMetadata(txn)
-            let sealed = UInt32(metadata.head / generationSize)
+            let metadata = try readStoredMetadata(txn)
+            // A damaged head is reported below; the filters checked are those the events fill.
+            let stored = UInt64(try txn.statistics(events).entries)
+            let sealed = UInt32(clamping: min(metadata.head, stored) / generationSize)
             var filters: [UInt32: BloomFilter] = [:]
             for generation in 0..<sealed {
                 if let bytes = try txn.get(idFilters, key: withUnsafeBytes(of: generation.bigEndian) { Array($0) }),

@@ -296,8 +296,9 @@ public final class EventLog: Sendable {
         return AppendResult(outcomes: outcomes, head: metadata.head)
     }
 
-    /// The idempotency-index generation of a position.
-    func generation(of position: UInt64) -> UInt32 { UInt32((position - 1) / generationSize) }
+    /// The idempotency-index generation of a position (clamped, so that a damaged key read by
+    /// `verify` is reported rather than trapped on).
+    func generation(of position: UInt64) -> UInt32 { UInt32(clamping: (max(position, 1) - 1) / generationSize) }
 
     /// Writes the Bloom filter of every generation that the append from `oldHead` to `newHead` filled.
     private func sealGenerations(_ txn: Transaction, from oldHead: UInt64, to newHead: UInt64) throws {
@@ -346,7 +347,20 @@ public final class EventLog: Sendable {
         return try JSONParser.parse(a).canonicalBytes() == JSONParser.parse(b).canonicalBytes()
     }
 
+    /// The log's totals, checked against the events table: positions are gapless, so the head is
+    /// the number of events. A damaged head must not size work (rebuild passes, replays) or
+    /// generations by a number the log does not hold.
     func readMetadata(_ txn: Transaction) throws -> LogMetadata {
+        let metadata = try readStoredMetadata(txn)
+        let stored = try txn.statistics(events).entries
+        guard metadata.head == UInt64(stored) else {
+            throw TouchlogError(.corruption, "the log's head is recorded as \(metadata.head) but it holds \(stored) events; run `touchlog verify`")
+        }
+        return metadata
+    }
+
+    /// The log's totals as stored, unchecked (for `verify`, which reports a mismatch).
+    func readStoredMetadata(_ txn: Transaction) throws -> LogMetadata {
         guard let bytes = try txn.get(meta, key: LogMetadata.key) else { return LogMetadata() }
         guard let metadata = LogMetadata(bytes) else {
             throw TouchlogError(.corruption, "the log's metadata record is damaged")

@@ -15,7 +15,8 @@ struct IdIndexLookup {
     init(log: EventLog, txn: Transaction, head: UInt64) throws {
         self.log = log
         self.txn = txn
-        sealedGenerations = UInt32(head / log.generationSize)
+        // Clamped: a damaged head then fails on the first missing filter instead of trapping.
+        sealedGenerations = UInt32(clamping: head / log.generationSize)
         filters = try (0..<sealedGenerations).map { try log.filter(of: $0, in: txn) }
     }
 
