@@ -24,8 +24,12 @@ def clv_figures(cdnow):
     if header is None or not summary:
         return {"skipped": f"Tools/compare-models exited {result.returncode} without its table: "
                            f"{(result.stderr or result.stdout).strip().splitlines()[-1:]}"}
+    # The table is padded to columns: cut each line at the header's column starts (cells may be empty).
+    starts = [lines[header].index(name) for name in ("MEASURE", "TOUCHLOG", "LIFETIMES", "DIFFERENCE", "CRITERION")]
     for line in lines[header + 1:]:
-        cells = re.split(r"\s{2,}", line.strip())
-        if len(cells) >= 5 and not summary.group(0) == line:
-            rows[cells[0]] = cells[1:]
+        if line == summary.group(0) or not line.strip():
+            continue
+        cells = [line[a:b].strip() for a, b in zip(starts, starts[1:] + [None])]
+        criterion, _, verdict = cells[4].rpartition(" ")
+        rows[cells[0]] = cells[1:4] + [criterion.strip(), verdict]
     return {"rows": rows, "passed": int(summary.group(1)), "failed": int(summary.group(2)), "cdnow": cdnow}
