@@ -449,7 +449,7 @@ def tables(events, facts, t, h, s, p, d):
         (f"`touchlog serve`: POST /v1/events, NDJSON batches of {h['batch']:,}, {h['connections']} connections (inline views)",
          grouped(ingest["rate"]),
          f"{ingest['seconds']:.1f} s, {ingest['requests']:,} requests; stored {ingest['stored']:,} (as `append`); "
-         "Python client on the same cores"),
+         f"CPU: server {ingest['server_cpu']:.1f} s, Python client {ingest['client_cpu']:.1f} s"),
         ("`touchlog append --defer-views`: the log alone", grouped(t["append_log"]), ""),
         ("`touchlog append --defer-views`: log + one rebuild, end to end", grouped(t["append_deferred_total"]),
          f"{t['append_deferred_s']:.1f} s (rebuild {t['defer_rebuild_s']:.1f} s)"),
@@ -523,7 +523,11 @@ def reading(t, h, s, p, d, r):
     lines.append(
         f"- **HTTP ingest**: {grouped(h['ingest']['rate'])} events/s in batches of {h['batch']:,} over "
         f"{h['connections']} connections ({h['ingest']['rate'] / t['append_views']:.2f}× `touchlog append` of the same "
-        "file); the client, the server and its group commit share the same cores.")
+        f"file). The server used {h['ingest']['server_cpu']:.1f} s of CPU in {h['ingest']['seconds']:.1f} s "
+        f"({h['ingest']['server_cpu'] / h['ingest']['seconds']:.1f} cores), the Python client "
+        f"{h['ingest']['client_cpu']:.1f} s"
+        + (": the client is not what limits it." if h["ingest"]["client_cpu"] < 0.25 * h["ingest"]["server_cpu"]
+           else ", a large share: the client takes cores the server could use."))
     read = "met" if min(r["read_sqlite"], r["read_postgres"]) >= 10 else "missed"
     lines.append(
         f"- **One customer's view: {read} in process** ({r['read_sqlite']:.0f}× SQLite, {r['read_postgres']:.0f}× "

@@ -72,6 +72,11 @@ class Server:
             os.remove(self.pid_path)
         self.log.close()
 
+    def cpu_seconds(self):
+        """CPU time (user + system) the server has used so far, from /proc."""
+        fields = open(f"/proc/{self.process.pid}/stat").read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def get_json(self, path):
         connection = http.client.HTTPConnection(self.host, self.port, timeout=60)
         connection.request("GET", path)
@@ -144,17 +149,21 @@ def ingest(server, workload, batch, connections):
                 totals["requests"] += requests
 
     threads = [threading.Thread(target=worker) for _ in range(connections)]
+    client_before, server_before = os.times(), server.cpu_seconds()
     started = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     seconds = time.perf_counter() - started
+    client_after, server_after = os.times(), server.cpu_seconds()
     os.close(descriptor)
     if errors:
         fail(errors[0])
     events = totals["stored"] + totals["duplicates"] + totals["rejected"]
-    return dict(totals, seconds=seconds, rate=events / seconds, events=events)
+    client_cpu = (client_after.user - client_before.user) + (client_after.system - client_before.system)
+    return dict(totals, seconds=seconds, rate=events / seconds, events=events, client_cpu=client_cpu,
+                server_cpu=server_after - server_before)
 
 
 def wrk(server, paths, threads, connections, seconds, scratch, name):
