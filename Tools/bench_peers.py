@@ -416,23 +416,28 @@ def latency(figures):
     return f"p50 {figures['p50']:.3f} ms, p99 {figures['p99']:.3f} ms"
 
 
+def ratio(a, b):
+    """a / b, with figures printed as 0.000 ms (too small to print) taken as 0.0005 ms, not 0."""
+    return a / max(b, 0.0005)
+
+
 def compute_ratios(t, h, s, p, d):
     return {
-        "ingest": t["append_views"] / p["load"],
-        "ingest_http": h["ingest"]["rate"] / p["load"],
-        "ingest_log": t["append_log"] / p["load"],
-        "ingest_raw": t["raw_lmdb"] / p["load"],
-        "read_sqlite": t["point_reads_1"] / s["point"]["rate"],
-        "read_postgres": t["point_reads_1"] / p["point"]["rate"],
-        "read_http_sqlite": h["read_1"]["rate"] / s["point"]["rate"],
-        "read_http_postgres": h["read_1"]["rate"] / p["point"]["rate"],
-        "rebuild": t["rebuild_s"] / d["group_by_s"],
-        "replay": t["replay_s"] / d["group_by_s"],
-        "replay_as_of": t["replay_as_of_s"] / d["as_of_s"],
-        "replay_as_of_postgres": t["replay_as_of_s"] / p["as_of_s"],
-        "as_of_sqlite": s["point_as_of"]["p50"] / t["as_of_p50"],
-        "as_of_postgres": p["point_as_of"]["p50"] / t["as_of_p50"],
-        "as_of_http_postgres": p["point_as_of"]["p50"] / h["as_of_1"]["p50"],
+        "ingest": ratio(t["append_views"], p["load"]),
+        "ingest_http": ratio(h["ingest"]["rate"], p["load"]),
+        "ingest_log": ratio(t["append_log"], p["load"]),
+        "ingest_raw": ratio(t["raw_lmdb"], p["load"]),
+        "read_sqlite": ratio(t["point_reads_1"], s["point"]["rate"]),
+        "read_postgres": ratio(t["point_reads_1"], p["point"]["rate"]),
+        "read_http_sqlite": ratio(h["read_1"]["rate"], s["point"]["rate"]),
+        "read_http_postgres": ratio(h["read_1"]["rate"], p["point"]["rate"]),
+        "rebuild": ratio(t["rebuild_s"], d["group_by_s"]),
+        "replay": ratio(t["replay_s"], d["group_by_s"]),
+        "replay_as_of": ratio(t["replay_as_of_s"], d["as_of_s"]),
+        "replay_as_of_postgres": ratio(t["replay_as_of_s"], p["as_of_s"]),
+        "as_of_sqlite": ratio(s["point_as_of"]["p50"], t["as_of_p50"]),
+        "as_of_postgres": ratio(p["point_as_of"]["p50"], t["as_of_p50"]),
+        "as_of_http_postgres": ratio(p["point_as_of"]["p50"], h["as_of_1"]["p50"]),
     }
 
 
@@ -475,8 +480,8 @@ def tables(events, facts, t, h, s, p, d):
         ("PostgreSQL, the same query", f"{p['point_as_of']['p50']:.3f} ms",
          f"p99 {p['point_as_of']['p99']:.3f} ms, {grouped(p['point_as_of']['rate'])}/s"),
         ("**Population** (seconds)", "", ""),
-        (f"`touchlog rebuild` ({t['rebuild_views']})", f"{t['rebuild_s']:.2f} s", grouped(events / t["rebuild_s"]) + " events/s"),
-        ("Touchlog replay of the whole log in memory (`bench-views`)", f"{t['replay_s']:.2f} s", grouped(events / t["replay_s"]) + " events/s"),
+        (f"`touchlog rebuild` ({t['rebuild_views']})", f"{t['rebuild_s']:.2f} s", grouped(ratio(events, t["rebuild_s"])) + " events/s"),
+        ("Touchlog replay of the whole log in memory (`bench-views`)", f"{t['replay_s']:.2f} s", grouped(ratio(events, t["replay_s"])) + " events/s"),
         (f"DuckDB GROUP BY subject over Parquet ({d['threads']} threads, best of 3)", f"{d['group_by_s']:.2f} s",
          f"first run {d['first_s']:.2f} s; Parquet export {d['export_s']:.1f} s"),
         ("PostgreSQL GROUP BY subject (best of 3)", f"{p['group_by_s']:.2f} s", ""),
@@ -603,11 +608,16 @@ def main():
     args = parser.parse_args()
 
     # The 10 M workload: 100,000 customers give only about 7.7 M events even over ten years (customers
-    # churn), so it takes 135,000 customers over 2016-2025 (about 10.4 M events) and cuts 10 M.
+    # churn), so it takes 135,000 customers over 2016-2025 (10.17 M events) and cuts 10 M.
     workloads = [(args.events, 100_000, 7, None)]
     if args.ten_million:
         workloads.append((args.ten_million_events, 135_000, 7, "2016-01-01"))
 
+    # The CLV comparison first (a minute, independent of the workloads), so that BENCHMARKS.md can be
+    # written complete after each workload: a failure in the 10 M run keeps the 2 M figures.
+    clv = clv_figures(os.path.abspath(args.cdnow))
+    print("\n".join(clv_table(clv)))
+    found_versions = versions(args.pg_socket, args.pg_port)
     sections = []
     for events, customers, seed, start in workloads:
         workload = make_workload(args.bin, args.scratch, events, customers, seed, start)
@@ -638,13 +648,11 @@ def main():
         sections.append({"title": title, "table": table, "targets": target_table, "reading": notes, "t": t, "d": d,
                          "facts": facts})
         step(f"peak memory of this script so far: {peak_memory():.1f} GB")
-    clv = clv_figures(os.path.abspath(args.cdnow))
-    print("\n".join(clv_table(clv)))
-    if args.markdown:
-        write_markdown(args, sections, clv, versions(args.pg_socket, args.pg_port))
+        if args.markdown:
+            write_markdown(args, sections, clv, found_versions, pending=len(workloads) - len(sections))
 
 
-def write_markdown(args, sections, clv, versions_found):
+def write_markdown(args, sections, clv, versions_found, pending=0):
     lines = [
         "# Peer benchmarks",
         "",
@@ -667,6 +675,8 @@ def write_markdown(args, sections, clv, versions_found):
         lines += ["Reading the figures (generated from them):", ""] + section["reading"] + [""]
         lines += ["`touchlog bench` on the same file (the raw LMDB row is the ceiling above):", "", "```", t["bench_table"], "```", ""]
         lines += [f"One customer's profile + churn as of a random past time (`bench-views`): {t['as_of']}.", ""]
+    if pending:
+        lines += [f"*The run was still going (or stopped) before its last {pending} workload(s); see the command.*", ""]
     lines += ["## CLV: `touchlog model fit` against `lifetimes` on CDNOW", "",
               "From `Tools/compare-models` (weekly periods, calibration to 1997-09-30, holdout to 1998-06-30; each fit",
               "three times, median time; lifetimes' BetaGeoFitter and GammaGammaFitter on the same summaries):", ""]
