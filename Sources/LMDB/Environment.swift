@@ -1,5 +1,6 @@
 import CLMDB
 import Glibc
+import Synchronization
 
 /// An LMDB environment: one memory-mapped file holding named databases.
 ///
@@ -38,6 +39,9 @@ public final class Environment: @unchecked Sendable {
     public let isReadOnly: Bool
     private let maxMapSize: Int
     private let resizeLock = ReaderWriterLock()
+    /// Reset read transactions waiting to be renewed (at most `idleReaderLimit`).
+    private let idleReaders = Mutex<[IdleReader]>([])
+    private static let idleReaderLimit = 64
 
     /// Opens (and, unless read-only, creates) the environment in directory `path`, which must exist.
     ///
@@ -65,14 +69,21 @@ public final class Environment: @unchecked Sendable {
         if !options.readOnly { _ = try? checkStaleReaders() }
     }
 
-    deinit { mdb_env_close(handle) }
+    deinit {
+        idleReaders.withLock { idle in idle.forEach { mdb_txn_abort($0.handle) } }
+        mdb_env_close(handle)
+    }
 
     /// Runs `body` in a read-only transaction and returns its result.
+    ///
+    /// The transaction is reset afterwards and kept for the next read, which renews it: it keeps
+    /// its reader slot, so a read neither allocates a transaction nor takes the lock file's mutex.
+    /// A reset transaction holds no snapshot, so it keeps no old pages from being reused.
     public func read<R>(_ body: (Transaction) throws -> R) throws -> R {
         try withTransactionSlot {
-            let txn = try begin(flags: UInt32(MDB_RDONLY))
-            defer { mdb_txn_abort(txn.handle) }
-            return try body(txn)
+            let txn = try beginRead()
+            defer { endRead(txn) }
+            return try body(Transaction(handle: txn, state: nil))
         }
     }
 
@@ -221,6 +232,31 @@ public final class Environment: @unchecked Sendable {
                 }
             }
         }
+    }
+
+    private func beginRead() throws(LMDBError) -> OpaquePointer {
+        if let idle = idleReaders.withLock({ $0.popLast() })?.handle {
+            let code = mdb_txn_renew(idle)
+            if code == MDB_SUCCESS { return idle }
+            mdb_txn_abort(idle)
+            try check(code, "mdb_txn_renew")
+        }
+        return try begin(flags: UInt32(MDB_RDONLY)).handle
+    }
+
+    private func endRead(_ txn: OpaquePointer) {
+        mdb_txn_reset(txn)
+        let kept = idleReaders.withLock { idle in
+            guard idle.count < Self.idleReaderLimit else { return false }
+            idle.append(IdleReader(handle: txn))
+            return true
+        }
+        if !kept { mdb_txn_abort(txn) }
+    }
+
+    /// A reset read transaction: used by one thread at a time, handed over through `idleReaders`.
+    private struct IdleReader: @unchecked Sendable {
+        let handle: OpaquePointer
     }
 
     private func begin(flags: UInt32, state: TransactionState? = nil) throws(LMDBError) -> Transaction {

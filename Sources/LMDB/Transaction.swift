@@ -6,6 +6,10 @@ public struct Transaction {
     let handle: OpaquePointer
     let state: TransactionState?
 
+    /// The id of the snapshot a read transaction sees (of the transaction itself, for a write):
+    /// two read transactions with the same id see the same data.
+    public var snapshotID: Int { mdb_txn_id(handle) }
+
     /// The value stored under `key`, or `nil` if there is none.
     public func get(_ database: Database, key: UnsafeRawBufferPointer) throws(LMDBError) -> UnsafeRawBufferPointer? {
         var k = MDB_val(buffer: key)

@@ -648,6 +648,38 @@ struct CustomerProfileTests {
         #expect(Self.isCorruption(Self.resealed(Self.handMade(days: [(20513, 150_000_000)]).withVersion(1))))
     }
 
+    /// Keyed entries (channels, categories, complaint ids, attribute names) are stored in strictly
+    /// ascending byte order: a duplicated or out-of-order key is damage, even with a valid checksum.
+    @Test func keysOutOfOrderOrRepeatedAreRefused() throws {
+        let keyed = Self.fold([
+            Self.complaint("c1", "2026-01-01T00:00:00Z", "kaa", .opened, channel: "qaa"),
+            Self.complaint("c2", "2026-01-02T00:00:00Z", "kbb", .opened, channel: "qbb"),
+            Self.update("u1", "2026-01-03T00:00:00Z", [("zaa", .bool(true)), ("zbb", .bool(false))]),
+        ])
+        let bytes = keyed.encoded
+        #expect(try Self.decode(bytes) == keyed)
+        #expect(keyed.channels.map(\.channel) == ["qaa", "qbb"])
+        for prefix in ["q", "k", "z"] {
+            let first = Array((prefix + "aa").utf8), second = Array((prefix + "bb").utf8)
+            guard let a = Self.range(of: first, in: bytes), let b = Self.range(of: second, in: bytes) else {
+                Issue.record("no \(prefix)aa/\(prefix)bb in the stored form")
+                continue
+            }
+            var swapped = bytes
+            swapped.replaceSubrange(a, with: second)
+            swapped.replaceSubrange(b, with: first)
+            #expect(Self.isCorruption(Self.resealed(swapped)), "\(prefix): keys out of order were accepted")
+            var repeated = bytes
+            repeated.replaceSubrange(b, with: first)
+            #expect(Self.isCorruption(Self.resealed(repeated)), "\(prefix): a repeated key was accepted")
+        }
+    }
+
+    static func range(of needle: [UInt8], in bytes: [UInt8]) -> Range<Int>? {
+        guard bytes.count >= needle.count else { return nil }
+        return (0...(bytes.count - needle.count)).first { Array(bytes[$0..<($0 + needle.count)]) == needle }.map { $0..<($0 + needle.count) }
+    }
+
     // MARK: Hand-made stored forms
 
     /// A test-side writer of the stored form's primitives.

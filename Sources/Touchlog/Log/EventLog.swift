@@ -87,6 +87,25 @@ public final class EventLog: Sendable {
     struct View: Sendable {
         let projector: any Projector
         let slots: [Database]
+        /// The last snapshot in which the view was found up to date, and its live slot.
+        let lastCurrent = CurrentSnapshot()
+    }
+
+    /// A snapshot id and a live slot, packed into one atomic word (id << 2 | slot << 1 | 1), so that
+    /// readers of the same snapshot skip re-reading the head and the view's checkpoint.
+    final class CurrentSnapshot: Sendable {
+        private let packed = Atomic<UInt64>(0)
+
+        /// The live slot if the view was found current in snapshot `id`.
+        func slot(ifCurrentIn id: Int) -> Int? {
+            let value = packed.load(ordering: .relaxed)
+            guard value & 1 == 1, value >> 2 == UInt64(id) else { return nil }
+            return Int((value >> 1) & 1)
+        }
+
+        func record(_ id: Int, slot: Int) {
+            packed.store(UInt64(id) << 2 | UInt64(slot & 1) << 1 | 1, ordering: .relaxed)
+        }
     }
 
     /// Opens the log in directory `path`.

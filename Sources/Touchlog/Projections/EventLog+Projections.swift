@@ -234,12 +234,15 @@ extension EventLog {
             throw TouchlogError(.notFound, "no view named \(name) (views: \(viewNames.joined(separator: ", ")))")
         }
         return try withSnapshot("reading the \(name) view") { txn in
+            let snapshot = txn.snapshotID
+            if let slot = view.lastCurrent.slot(ifCurrentIn: snapshot) { return try body(txn, view.slots[slot]) }
             let head = try readMetadata(txn).head
             guard let checkpoint = try checkpoint(of: view, in: txn),
                   checkpoint.version == view.projector.version, checkpoint.position == head
             else {
                 throw TouchlogError(.viewOutOfDate, "the \(name) view does not reflect the log; run `touchlog rebuild \(name)`")
             }
+            view.lastCurrent.record(snapshot, slot: Int(checkpoint.liveSlot))
             return try body(txn, view.slots[Int(checkpoint.liveSlot)])
         }
     }
@@ -247,7 +250,10 @@ extension EventLog {
     /// The profile of a customer, or `nil` if the customer has no events.
     public func profile(of subject: String) throws(TouchlogError) -> CustomerProfile? {
         try withView("profile") { txn, database in
-            try txn.get(database, key: Array(subject.utf8)).map { try CustomerProfile(encoded: $0) }
+            var key = subject
+            return try key.withUTF8 { key in
+                try txn.get(database, key: UnsafeRawBufferPointer(key)).map { try CustomerProfile(encoded: $0) }
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import Synchronization
 import Touchlog
 
 struct BenchViewsCommand: ParsableCommand {
@@ -27,6 +28,13 @@ struct BenchViewsCommand: ParsableCommand {
     @Flag(help: "Also rebuild every view (rewrites them; readers go on).")
     var rebuild = false
 
+    @Option(help: "Only these measurements, comma-separated: reads, as-of, loyalty, replay (and rebuild with --rebuild).")
+    var only: String?
+
+    private func wants(_ measurement: String) -> Bool {
+        only.map { $0.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces) == measurement } } ?? true
+    }
+
     func run() throws {
         let log = try global.openLog(readOnly: !rebuild)
         let statistics = try reportingFailures { try log.statistics() }
@@ -41,43 +49,54 @@ struct BenchViewsCommand: ParsableCommand {
         let latest = statistics.latestEventTime?.microseconds ?? 0
 
         // Point reads: the profile view, decoded, from one snapshot per read.
-        for threads in [1, ProcessInfo.processInfo.activeProcessorCount] {
+        for threads in [1, ProcessInfo.processInfo.activeProcessorCount] where wants("reads") {
             let perThread = reads / threads
+            let cpu = Mutex(0.0)
             let seconds = try measure {
                 DispatchQueue.concurrentPerform(iterations: threads) { thread in
+                    let start = threadCPUSeconds()
                     for index in 0..<perThread { _ = try? log.profile(of: customers[(index &* 7 &+ thread) % customers.count]) }
+                    let used = threadCPUSeconds() - start
+                    cpu.withLock { $0 += used }
                 }
             }
-            print("profile point reads, \(threads) thread(s): \(grouped(Int(Double(perThread * threads) / seconds)))/s")
+            let cpuPerRead = cpu.withLock { $0 } / Double(perThread * threads) * 1e6
+            print("profile point reads, \(threads) thread(s): \(grouped(Int(Double(perThread * threads) / seconds)))/s (\(String(format: "%.2f", cpuPerRead)) µs CPU per read)")
         }
 
         // One customer as it was: a walk of their own events.
         var asOf: [Double] = [], knownAt: [Double] = []
-        for index in 0..<questions {
+        for index in 0..<questions where wants("as-of") {
             let customer = customers[index % customers.count]
             let time = Timestamp(microseconds: Int64.random(in: earliest...max(earliest, latest), using: &rng))
             asOf.append(try measure { _ = try log.profile(of: customer, at: Horizon(asOf: time)); _ = try log.churn(of: customer, at: Horizon(asOf: time)) })
             let position = UInt64.random(in: 1...head, using: &rng)
             knownAt.append(try measure { _ = try log.profile(of: customer, at: Horizon(position: position)) })
         }
-        print("one customer's profile + churn as of a random time: \(percentiles(asOf))")
-        print("one customer's profile as known at a random position: \(percentiles(knownAt))")
-        let day = Timestamp(microseconds: latest - 30 * 86_400_000_000)
+        if wants("as-of") {
+            print("one customer's profile + churn as of a random time: \(percentiles(asOf))")
+            print("one customer's profile as known at a random position: \(percentiles(knownAt))")
+        }
+        if wants("loyalty") { try measureLoyalty(of: customers, asOf: Timestamp(microseconds: latest - 30 * 86_400_000_000), log: log) }
+        if wants("replay") {
+            var replayed = 0
+            let replaySeconds = try measure { replayed = try log.replay(at: Horizon(position: head)).eventsFolded }
+            print("replay of the whole log: \(grouped(replayed)) events in \(String(format: "%.2f", replaySeconds)) s, \(grouped(Int(Double(replayed) / replaySeconds))) events/s")
+        }
+        if rebuild && wants("rebuild") {
+            let seconds = try measure { try log.rebuild() }
+            print("rebuild of every view (\(log.viewNames.joined(separator: ", "))): \(String(format: "%.2f", seconds)) s, \(grouped(Int(Double(head) / seconds))) events/s")
+        }
+        print("peak resident memory: \(byteSize(peakResidentBytes()))")
+    }
+
+    private func measureLoyalty(of customers: [String], asOf day: Timestamp, log: EventLog) throws {
         let first = try measure { _ = try log.loyalty(of: customers[0], asOf: day) }
         var loyalty: [Double] = []
         for index in 0..<min(questions, 500) {
             loyalty.append(try measure { _ = try log.loyalty(of: customers[index % customers.count], asOf: day) })
         }
         print("one customer's loyalty as of a day: first \(String(format: "%.1f", first * 1000)) ms (RFM population pass), then \(percentiles(loyalty))")
-
-        var replayed = 0
-        let replaySeconds = try measure { replayed = try log.replay(at: Horizon(position: head)).eventsFolded }
-        print("replay of the whole log: \(grouped(replayed)) events in \(String(format: "%.2f", replaySeconds)) s, \(grouped(Int(Double(replayed) / replaySeconds))) events/s")
-        if rebuild {
-            let seconds = try measure { try log.rebuild() }
-            print("rebuild of every view (\(log.viewNames.joined(separator: ", "))): \(String(format: "%.2f", seconds)) s, \(grouped(Int(Double(head) / seconds))) events/s")
-        }
-        print("peak resident memory: \(byteSize(peakResidentBytes()))")
     }
 
     private func measure(_ body: () throws -> Void) throws -> Double {
@@ -90,6 +109,13 @@ struct BenchViewsCommand: ParsableCommand {
         let sorted = seconds.sorted()
         func at(_ share: Double) -> String { String(format: "%.3f ms", sorted[min(sorted.count - 1, Int(Double(sorted.count) * share))] * 1000) }
         return "p50 \(at(0.5)), p99 \(at(0.99)), max \(at(1.0))"
+    }
+
+    /// CPU time of the calling thread: unlike wall time, not inflated by other processes' load.
+    private func threadCPUSeconds() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 
     private func peakResidentBytes() -> Int {

@@ -37,7 +37,7 @@ extension CustomerProfile {
     private static let headerSize = 5
 
     /// The stored form (format version 2, see the layout above). Equal profiles encode to equal
-    /// bytes. Costs O(size of the profile), plus sorting its maps.
+    /// bytes. Costs O(size of the profile).
     public var encoded: [UInt8] {
         var w = Writer()
         w.bytes.append(Self.formatVersion)
@@ -48,9 +48,9 @@ extension CustomerProfile {
         if surveys.latestNPS != nil { presence |= 4 }
         w.varint(presence)
         if let seen { w.zigzag(seen.first); w.zigzag(seen.last) }
-        for count in typeCounts { w.varint(count) }
+        for type in EventType.allCases { w.varint(typeCounts[type]) }
         w.varint(UInt64(channelCounts.count))
-        for (key, count) in channelCounts.sorted(by: { $0.key < $1.key }) {
+        for (key, count) in channelCounts {
             w.string(key.text)
             w.varint(count)
         }
@@ -66,7 +66,7 @@ extension CustomerProfile {
             previous = entry.day
         }
         w.varint(UInt64(purchases.categories.count))
-        for (key, spend) in purchases.categories.sorted(by: { $0.key < $1.key }) {
+        for (key, spend) in purchases.categories {
             w.string(key.text)
             w.zigzag(spend)
         }
@@ -83,7 +83,7 @@ extension CustomerProfile {
         w.varint(surveys.ces.count)
 
         w.varint(UInt64(complaints.count))
-        for (key, times) in complaints.sorted(by: { $0.key < $1.key }) {
+        for (key, times) in complaints {
             w.string(key.text)
             w.bytes.append((times.opened == nil ? 0 : 1) | (times.resolved == nil ? 0 : 2))
             if let opened = times.opened { w.zigzag(opened) }
@@ -98,7 +98,7 @@ extension CustomerProfile {
         w.zigzag(visits.duration)
 
         w.varint(UInt64(attributeEntries.count))
-        for (key, entry) in attributeEntries.sorted(by: { $0.key < $1.key }) {
+        for (key, entry) in attributeEntries {
             w.string(key.text)
             w.zigzag(entry.stamp.time)
             w.fixed(entry.stamp.tie)
@@ -151,11 +151,13 @@ extension CustomerProfile {
         let presence = try r.varint()
         guard presence < 8 else { throw r.damage("unknown presence bits \(presence)") }
         if presence & 1 != 0 { seen = try r.timeRange() }
-        for index in typeCounts.indices { typeCounts[index] = try r.varint() }
-        for _ in 0..<(try r.count()) {
+        for type in EventType.allCases { typeCounts[type] = try r.varint() }
+        let channels = try r.count()
+        channelCounts.reserveCapacity(channels)
+        for _ in 0..<channels {
             let key = Key(try r.string())
             let count = try r.varint()
-            guard channelCounts.updateValue(count, forKey: key) == nil else { throw r.damage("duplicate channel") }
+            guard channelCounts.appendInOrder(key, count) else { throw r.damage("channels not strictly ascending") }
         }
 
         purchases.orders = try r.varint()
@@ -184,10 +186,12 @@ extension CustomerProfile {
         } else {
             guard purchases.days.isEmpty else { throw r.damage("purchase days without purchase times") }
         }
-        for _ in 0..<(try r.count()) {
+        let categories = try r.count()
+        purchases.categories.reserveCapacity(categories)
+        for _ in 0..<categories {
             let key = Key(try r.string())
             let spend = try r.zigzag128()
-            guard purchases.categories.updateValue(spend, forKey: key) == nil else { throw r.damage("duplicate category") }
+            guard purchases.categories.appendInOrder(key, spend) else { throw r.damage("categories not strictly ascending") }
         }
 
         if presence & 4 != 0 {
@@ -200,14 +204,16 @@ extension CustomerProfile {
         surveys.ces.sum = try r.zigzag128()
         surveys.ces.count = try r.varint()
 
-        for _ in 0..<(try r.count()) {
+        let complaintCount = try r.count()
+        complaints.reserveCapacity(complaintCount)
+        for _ in 0..<complaintCount {
             let key = Key(try r.string())
             let bits = try r.byte()
             guard bits >= 1, bits <= 3 else { throw r.damage("invalid complaint bits \(bits)") }
             var times = ComplaintTimes()
             if bits & 1 != 0 { times.opened = try r.zigzag64() }
             if bits & 2 != 0 { times.resolved = try r.zigzag64() }
-            guard complaints.updateValue(times, forKey: key) == nil else { throw r.damage("duplicate complaint id") }
+            guard complaints.appendInOrder(key, times) else { throw r.damage("complaint ids not strictly ascending") }
         }
 
         mentions.count = try r.varint()
@@ -217,7 +223,9 @@ extension CustomerProfile {
         visits.count = try r.varint()
         visits.duration = try r.zigzag128()
 
-        for _ in 0..<(try r.count()) {
+        let attributeCount = try r.count()
+        attributeEntries.reserveCapacity(attributeCount)
+        for _ in 0..<attributeCount {
             let key = Key(try r.string())
             let stamp = Stamp(time: try r.zigzag64(), tie: try r.fixed())
             let value: AttributeValue?
@@ -230,7 +238,7 @@ extension CustomerProfile {
             case let kind: throw r.damage("unknown attribute kind \(kind)")
             }
             let entry = AttributeEntry(stamp: stamp, value: value)
-            guard attributeEntries.updateValue(entry, forKey: key) == nil else { throw r.damage("duplicate attribute") }
+            guard attributeEntries.appendInOrder(key, entry) else { throw r.damage("attribute names not strictly ascending") }
         }
         guard r.offset == bytes.count else { throw r.damage("\(bytes.count - r.offset) trailing bytes") }
     }
@@ -314,6 +322,11 @@ extension CustomerProfile {
         }
 
         mutating func varint() throws(Damage) -> UInt64 {
+            // Most stored values are below 128: one byte, no loop.
+            if offset < bytes.count, bytes[offset] < 0x80 {
+                defer { offset += 1 }
+                return UInt64(bytes[offset])
+            }
             var value: UInt64 = 0
             var shift: UInt64 = 0
             while true {
@@ -327,6 +340,10 @@ extension CustomerProfile {
 
         mutating func varint128() throws(Damage) -> UInt128 {
             // The first 63 bits in 64-bit arithmetic (nearly every stored value fits), the rest in 128.
+            if offset < bytes.count, bytes[offset] < 0x80 {
+                defer { offset += 1 }
+                return UInt128(bytes[offset])
+            }
             var low: UInt64 = 0
             var shift = 0
             while shift < 63 {

@@ -18,18 +18,18 @@
 public struct CustomerProfile: Sendable, Equatable {
     /// Event time range over all events, in µs since the epoch.
     var seen: TimeRange?
-    /// Events per type, indexed by `EventType.rawValue - 1`.
-    var typeCounts = [UInt64](repeating: 0, count: EventType.allCases.count)
+    /// Events per type.
+    var typeCounts = TypeCounts()
     /// Events per channel (purchase, visit and complaint channels together).
-    var channelCounts: [Key: UInt64] = [:]
+    var channelCounts = KeyedValues<UInt64>()
     var purchases = PurchaseTotals()
     var surveys = SurveyTotals()
     /// Per complaint id, the earliest `opened` and `resolved` event times.
-    var complaints: [Key: ComplaintTimes] = [:]
+    var complaints = KeyedValues<ComplaintTimes>()
     var mentions = MentionTotals()
     var visits = VisitTotals()
     /// Per attribute name, the winning update (a removal is kept as a tombstone).
-    var attributeEntries: [Key: AttributeEntry] = [:]
+    var attributeEntries = KeyedValues<AttributeEntry>()
 
     /// An empty profile (no events).
     public init() {}
@@ -47,7 +47,7 @@ public struct CustomerProfile: Sendable, Equatable {
     public mutating func apply(_ event: TouchEvent, position: UInt64) {
         let time = event.time.microseconds
         seen = seen.map { $0.including(time) } ?? TimeRange(first: time, last: time)
-        typeCounts[Int(event.type.rawValue) - 1] &+= 1
+        typeCounts[event.type] &+= 1
         switch event.payload {
         case .purchase(let purchase):
             purchases.add(purchase, at: time)
@@ -103,19 +103,19 @@ extension CustomerProfile {
     public var isEmpty: Bool { seen == nil }
 
     /// The number of events folded.
-    public var eventCount: Int { Int(clamping: typeCounts.reduce(0, &+)) }
+    public var eventCount: Int { Int(clamping: typeCounts.total) }
 
     /// The number of events of `type`.
-    public func count(of type: EventType) -> Int { Int(clamping: typeCounts[Int(type.rawValue) - 1]) }
+    public func count(of type: EventType) -> Int { Int(clamping: typeCounts[type]) }
 
     /// Events per channel (purchase, visit and complaint channels), sorted by channel name.
     public var channels: [(channel: String, count: Int)] {
-        channelCounts.sorted { $0.key < $1.key }.map { ($0.key.text, Int(clamping: $0.value)) }
+        channelCounts.map { ($0.key.text, Int(clamping: $0.value)) }
     }
 
     /// The current attributes (removed ones omitted), sorted by name (UTF-8 byte order).
     public var attributes: [(name: String, value: AttributeValue)] {
-        attributeEntries.sorted { $0.key < $1.key }.compactMap { entry in entry.value.value.map { (entry.key.text, $0) } }
+        attributeEntries.compactMap { entry in entry.value.value.map { (entry.key.text, $0) } }
     }
 
     /// The current value of the attribute `name`, or `nil` if it was never set or was removed.
@@ -237,11 +237,32 @@ extension CustomerProfile {
         init(_ text: String) { self.text = text }
 
         static func == (a: Key, b: Key) -> Bool { JSONObject.sameUTF8(a.text, b.text) }
-        static func < (a: Key, b: Key) -> Bool { a.text.utf8.lexicographicallyPrecedes(b.text.utf8) }
+        static func < (a: Key, b: Key) -> Bool { order(a, b) < 0 }
 
         func hash(into hasher: inout Hasher) {
             var text = text
             text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        }
+    }
+
+    /// A count per event type, held inline (a profile read allocates no array for it).
+    struct TypeCounts: Equatable, Sendable {
+        private var counts = InlineArray<6, UInt64>(repeating: 0)
+
+        subscript(type: EventType) -> UInt64 {
+            get { counts[Int(type.rawValue) - 1] }
+            set { counts[Int(type.rawValue) - 1] = newValue }
+        }
+
+        /// The sum over all types (wrapping, like the counts themselves).
+        var total: UInt64 {
+            var sum: UInt64 = 0
+            for index in counts.indices { sum &+= counts[index] }
+            return sum
+        }
+
+        static func == (a: TypeCounts, b: TypeCounts) -> Bool {
+            a.counts.indices.allSatisfy { a.counts[$0] == b.counts[$0] }
         }
     }
 
@@ -279,7 +300,7 @@ extension CustomerProfile {
         /// Per distinct UTC purchase day, Σ amount; strictly ascending by day.
         var days: [DaySpend] = []
         /// Σ quantity × unitPrice per category, µ-units.
-        var categories: [Key: Int128] = [:]
+        var categories = KeyedValues<Int128>()
 
         /// The UTC day (days since 1970-01-01) of an event time in µs.
         static func day(of time: Int64) -> Int32 {
