@@ -415,12 +415,12 @@ def versions(socket_dir, port):
     return {"sqlite": sqlite3.sqlite_version, "postgres": postgres}
 
 
-def verdict(ratio, target, better_when_higher=True):
+def verdict(measured, target, better_when_higher=True):
     """'met', or by how much the target was missed (the factor still to gain)."""
-    met = ratio >= target if better_when_higher else ratio <= target
+    met = measured >= target if better_when_higher else measured <= target
     if met:
         return "met"
-    return f"missed by {target / ratio:.1f}×" if better_when_higher else f"missed by {ratio / target:.1f}×"
+    return f"missed by {target / measured:.1f}×" if better_when_higher else f"missed by {measured / target:.1f}×"
 
 
 def latency(figures):
