@@ -6,9 +6,10 @@
                           [--http-seconds N] [--cdnow CDNOW_master.txt]
                           [--markdown BENCHMARKS.md] [--command "how it was started"] [--machine "..."]
 
-Run it through Tools/bench-peers, which builds the binaries, the virtualenv (duckdb, pyarrow,
-psycopg2) and a throwaway PostgreSQL first. Figures, not tests: it never fails on a missed target,
-only on a broken step (or on answers that disagree between the systems).
+Run it through Tools/bench-peers, which builds the binaries, the virtualenv (duckdb, psycopg2) and
+a throwaway PostgreSQL first. Figures, not tests: it never fails on a missed target, only on a
+broken step, a non-2xx answer, or a count that does not add up (HTTP storing other than `touchlog
+append` stored, a GROUP BY counting other than every row); as-of counts that differ are shown.
 
 The workload is the first N lines of `touchlog-sample --customers 100000 --seed 7` (about 3.6 M
 events over two years; the 10 M workload uses 135,000 customers from 2016-01-01). Every system
