@@ -8,9 +8,10 @@ struct GlobalOptions: ParsableArguments {
     var db: String = ProcessInfo.processInfo.environment["TOUCHLOG_DB"] ?? "./touchlog.db"
 
     /// Opens the log, turning a failure into a one-line error and an exit status.
-    func openLog(readOnly: Bool = false, inlineViews: Bool = true) throws -> EventLog {
+    func openLog(readOnly: Bool = false, inlineViews: Bool = true, rebuildPassBytes: Int? = nil) throws -> EventLog {
         var options = EventLog.Options(readOnly: readOnly)
         options.inlineViews = inlineViews
+        if let rebuildPassBytes { options.rebuildPassBytes = rebuildPassBytes }
         return try reportingFailures { try EventLog(path: db, options: options) }
     }
 }

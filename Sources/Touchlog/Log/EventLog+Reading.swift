@@ -99,14 +99,20 @@ extension EventLog {
         }
     }
 
-    /// Visits one customer's records from the last back to the first after `after`, each with its
-    /// header (checksum checked); the buffers are valid for the rest of `txn`.
+    /// Visits one customer's records from the last (or from `start`, a position of one of theirs)
+    /// back to the first after `after`, each with its header (checksum checked); the buffers are
+    /// valid for the rest of `txn`.
     func walkChain(
-        _ txn: Transaction, of subject: String, after: UInt64 = 0,
+        _ txn: Transaction, of subject: String, from start: UInt64? = nil, after: UInt64 = 0,
         _ visit: (UInt64, UnsafeRawBufferPointer, RecordHeader) throws -> Void
     ) throws {
-        guard let value = try txn.get(customers, key: Array(subject.utf8)) else { return }
-        var position = try CustomerState(value).lastPosition
+        var position: UInt64
+        if let start {
+            position = start
+        } else {
+            guard let value = try txn.get(customers, key: Array(subject.utf8)) else { return }
+            position = try CustomerState(value).lastPosition
+        }
         while position > after {
             guard let bytes = try txn.get(events, key: PositionKey.of(position)) else {
                 throw TouchlogError(.corruption, "the event chain of \(subject) points to missing position \(position)")

@@ -100,7 +100,7 @@ extension EventLog {
         let names = views.map(\.projector.name).joined(separator: ", ")
         let workers = Self.foldWorkers
         let head = try withSnapshot("reading the head") { txn in try readMetadata(txn).head }
-        let bytesPerEvent = 96
+        let bytesPerEvent = 120  // the profiles, and the history snapshots taken on the way
         let passes = max(1, Int((head.multipliedReportingOverflow(by: UInt64(bytesPerEvent)).partialValue + UInt64(rebuildPassBytes) - 1) / UInt64(rebuildPassBytes)))
         var spareEntries = try writeRebuild(names) { txn in
             try views.map { view in
@@ -234,17 +234,23 @@ extension EventLog {
             throw TouchlogError(.notFound, "no view named \(name) (views: \(viewNames.joined(separator: ", ")))")
         }
         return try withSnapshot("reading the \(name) view") { txn in
-            let snapshot = txn.snapshotID
-            if let slot = view.lastCurrent.slot(ifCurrentIn: snapshot) { return try body(txn, view.slots[slot]) }
-            let head = try readMetadata(txn).head
-            guard let checkpoint = try checkpoint(of: view, in: txn),
-                  checkpoint.version == view.projector.version, checkpoint.position == head
-            else {
+            guard let database = try liveDatabase(of: view, in: txn) else {
                 throw TouchlogError(.viewOutOfDate, "the \(name) view does not reflect the log; run `touchlog rebuild \(name)`")
             }
-            view.lastCurrent.record(snapshot, slot: Int(checkpoint.liveSlot))
-            return try body(txn, view.slots[Int(checkpoint.liveSlot)])
+            return try body(txn, database)
         }
+    }
+
+    /// The live database of `view` if it reflects the log in the snapshot `txn`, else `nil`.
+    func liveDatabase(of view: View, in txn: Transaction) throws -> Database? {
+        let snapshot = txn.snapshotID
+        if let slot = view.lastCurrent.slot(ifCurrentIn: snapshot) { return view.slots[slot] }
+        let head = try readMetadata(txn).head
+        guard let checkpoint = try checkpoint(of: view, in: txn),
+              checkpoint.version == view.projector.version, checkpoint.position == head
+        else { return nil }
+        view.lastCurrent.record(snapshot, slot: Int(checkpoint.liveSlot))
+        return view.slots[Int(checkpoint.liveSlot)]
     }
 
     /// The profile of a customer, or `nil` if the customer has no events.

@@ -45,9 +45,56 @@ extension EventLog {
 
     /// A customer's profile as it was at `horizon`, folded from their own events (never from the
     /// profile view, which only knows the present). `nil` if no event of theirs counts then.
+    ///
+    /// Starts from the latest history snapshot that lies wholly within the horizon (see
+    /// `ProfileHistory`) and folds only the customer's events after it that count, skipping the
+    /// blocks of events that all happened after the as-of time; without an up-to-date profile
+    /// view, folds every event of the customer's that counts.
     public func profile(of subject: String, at horizon: Horizon) throws(TouchlogError) -> CustomerProfile? {
-        let events = try history(of: subject, at: horizon)
-        return events.isEmpty ? nil : Self.fold(events)
+        try withSnapshot("reading the history of \(subject)") { txn in
+            guard let view = views.first(where: { $0.projector.name == "profile" }), let database = try liveDatabase(of: view, in: txn) else {
+                let events = try history(txn, of: subject, at: horizon)
+                return events.isEmpty ? nil : Self.fold(events)
+            }
+            return try profile(txn, of: subject, at: horizon, history: database)
+        }
+    }
+
+    private func profile(_ txn: Transaction, of subject: String, at horizon: Horizon, history database: Database) throws -> CustomerProfile? {
+        let limit = horizon.limitsRecording ? try lastPosition(txn, at: horizon) : .max
+        let asOf = horizon.asOf?.microseconds ?? .max
+        var snapshots: [ProfileHistory.Snapshot] = []
+        let prefix = ProfileHistory.openBlockKey(subject)
+        try txn.withCursor(database) { cursor in
+            var entry = try ProfileHistory.snapshotKey(subject, position: 0).withUnsafeBytes { try cursor.seek(atOrAfter: $0) }
+            while let current = entry, current.key.count == prefix.count + 8, current.key.starts(with: prefix) {
+                snapshots.append(try ProfileHistory.decodeSnapshot(key: current.key, value: current.value))
+                entry = try cursor.next()
+            }
+        }
+        // Snapshots only grow, so those wholly within the horizon come first.
+        let base = snapshots.lastIndex { $0.position <= limit && $0.latest <= asOf }
+        var profile = try base.map { try CustomerProfile(encoded: snapshots[$0].profile) } ?? CustomerProfile()
+        var counted = base != nil
+        func fold(from start: UInt64?, after end: UInt64) throws {
+            try walkChain(txn, of: subject, from: start, after: end) { position, bytes, recordHeader in
+                guard position <= limit, recordHeader.time.microseconds <= asOf else { return }
+                let event = try decodeRecord(bytes, position: position, includingJSON: false, header: recordHeader)
+                guard horizon.includes(event) else { return }
+                profile.apply(event.event, position: position)
+                counted = true
+            }
+        }
+        // The blocks after the base snapshot (skipping those that all happened later), then the
+        // events after the last snapshot.
+        for index in snapshots.indices.dropFirst((base ?? -1) + 1) {
+            let blockStart = index == 0 ? 0 : snapshots[index - 1].position
+            guard blockStart < limit else { return counted ? profile : nil }
+            if snapshots[index].blockEarliest <= asOf { try fold(from: snapshots[index].position, after: blockStart) }
+        }
+        let lastSnapshot = snapshots.last?.position ?? 0
+        if lastSnapshot < limit { try fold(from: nil, after: lastSnapshot) }
+        return counted ? profile : nil
     }
 
     static func fold(_ events: [StoredEvent]) -> CustomerProfile {

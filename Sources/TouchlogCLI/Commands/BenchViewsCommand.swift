@@ -10,8 +10,9 @@ struct BenchViewsCommand: ParsableCommand {
         abstract: "Measure view reads, time travel, replay and rebuild on an existing database.",
         discussion: """
         On the database at --db (fill it first, e.g. with touchlog-sample and append): point reads \
-        of the profile view on 1 and on all cores; one customer's profile and churn as of a random \
-        past time and as known at a random past position (latency percentiles); one customer's \
+        of the profile view on 1 and on all cores; one customer's profile and churn flags as of a \
+        random past time and profile as known at a random past position (latency percentiles, wall \
+        and CPU time: CPU time leaves out waits for cores other processes hold); one customer's \
         loyalty as of a day; a full replay of the log; and, with --rebuild, a rebuild of every \
         view. Prints figures; never fails on time.
         """
@@ -65,17 +66,19 @@ struct BenchViewsCommand: ParsableCommand {
         }
 
         // One customer as it was: a walk of their own events.
-        var asOf: [Double] = [], knownAt: [Double] = []
+        var profileAsOf = Latencies(), churnAsOf = Latencies(), knownAt = Latencies()
         for index in 0..<questions where wants("as-of") {
             let customer = customers[index % customers.count]
             let time = Timestamp(microseconds: Int64.random(in: earliest...max(earliest, latest), using: &rng))
-            asOf.append(try measure { _ = try log.profile(of: customer, at: Horizon(asOf: time)); _ = try log.churn(of: customer, at: Horizon(asOf: time)) })
+            try profileAsOf.measure { _ = try log.profile(of: customer, at: Horizon(asOf: time)) }
+            try churnAsOf.measure { _ = try log.churn(of: customer, at: Horizon(asOf: time)) }
             let position = UInt64.random(in: 1...head, using: &rng)
-            knownAt.append(try measure { _ = try log.profile(of: customer, at: Horizon(position: position)) })
+            try knownAt.measure { _ = try log.profile(of: customer, at: Horizon(position: position)) }
         }
         if wants("as-of") {
-            print("one customer's profile + churn as of a random time: \(percentiles(asOf))")
-            print("one customer's profile as known at a random position: \(percentiles(knownAt))")
+            print("one customer's profile as of a random time: \(profileAsOf)")
+            print("one customer's churn flags as of a random time: \(churnAsOf)")
+            print("one customer's profile as known at a random position: \(knownAt)")
         }
         if wants("loyalty") { try measureLoyalty(of: customers, asOf: Timestamp(microseconds: latest - 30 * 86_400_000_000), log: log) }
         if wants("replay") {
@@ -92,11 +95,11 @@ struct BenchViewsCommand: ParsableCommand {
 
     private func measureLoyalty(of customers: [String], asOf day: Timestamp, log: EventLog) throws {
         let first = try measure { _ = try log.loyalty(of: customers[0], asOf: day) }
-        var loyalty: [Double] = []
+        var loyalty = Latencies()
         for index in 0..<min(questions, 500) {
-            loyalty.append(try measure { _ = try log.loyalty(of: customers[index % customers.count], asOf: day) })
+            try loyalty.measure { _ = try log.loyalty(of: customers[index % customers.count], asOf: day) }
         }
-        print("one customer's loyalty as of a day: first \(String(format: "%.1f", first * 1000)) ms (RFM population pass), then \(percentiles(loyalty))")
+        print("one customer's loyalty as of a day: first \(String(format: "%.1f", first * 1000)) ms (RFM population pass), then \(loyalty)")
     }
 
     private func measure(_ body: () throws -> Void) throws -> Double {
@@ -105,22 +108,40 @@ struct BenchViewsCommand: ParsableCommand {
         return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     }
 
-    private func percentiles(_ seconds: [Double]) -> String {
-        let sorted = seconds.sorted()
-        func at(_ share: Double) -> String { String(format: "%.3f ms", sorted[min(sorted.count - 1, Int(Double(sorted.count) * share))] * 1000) }
-        return "p50 \(at(0.5)), p99 \(at(0.99)), max \(at(1.0))"
-    }
-
-    /// CPU time of the calling thread: unlike wall time, not inflated by other processes' load.
-    private func threadCPUSeconds() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
-    }
 
     private func peakResidentBytes() -> Int {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         return usage.ru_maxrss * 1024
+    }
+}
+
+/// CPU time of the calling thread: unlike wall time, not inflated when other processes take the cores.
+private func threadCPUSeconds() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+}
+
+/// Latencies of repeated questions, wall and CPU time, summarised as percentiles.
+private struct Latencies: CustomStringConvertible {
+    private var wall: [Double] = []
+    private var cpu: [Double] = []
+
+    mutating func measure(_ body: () throws -> Void) throws {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let startCPU = threadCPUSeconds()
+        try reportingFailures(body)
+        cpu.append(threadCPUSeconds() - startCPU)
+        wall.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    }
+
+    var description: String {
+        func at(_ share: Double, _ values: [Double]) -> String {
+            String(format: "%.3f ms", values[min(values.count - 1, Int(Double(values.count) * share))] * 1000)
+        }
+        let wall = wall.sorted(), cpu = cpu.sorted()
+        guard !wall.isEmpty else { return "no questions" }
+        return "p50 \(at(0.5, wall)), p99 \(at(0.99, wall)), max \(at(1, wall)) (CPU time: p50 \(at(0.5, cpu)), p99 \(at(0.99, cpu)))"
     }
 }

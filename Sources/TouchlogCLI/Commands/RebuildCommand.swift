@@ -22,12 +22,19 @@ struct RebuildCommand: ParsableCommand {
     @Option(help: "Events folded per write transaction; appends interleave between transactions.")
     var chunkSize = 200_000
 
+    @Option(help: ArgumentHelp(
+        "Memory for the views a rebuild holds at once, in MB; the log is read in as many passes as this requires (default: 144).",
+        valueName: "MB"
+    ))
+    var memory: Int?
+
     func validate() throws {
         guard chunkSize >= 1 else { throw ValidationError("--chunk-size must be at least 1") }
+        if let memory, memory < 1 { throw ValidationError("--memory must be at least 1 (MB)") }
     }
 
     func run() throws {
-        let log = try global.openLog()
+        let log = try global.openLog(rebuildPassBytes: memory.map { $0 << 20 })
         let progress = ProgressLine()
         try reportingFailures {
             try log.rebuild(views.isEmpty ? nil : views, chunkSize: chunkSize) { name, reached, head in

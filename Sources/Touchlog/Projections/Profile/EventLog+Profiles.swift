@@ -9,12 +9,14 @@ extension EventLog {
         try withView("profile") { txn, database in try Self.forEachProfile(in: txn, database, body) }
     }
 
-    /// Calls `body` with every entry of the profile view `database` in the snapshot `txn`.
+    /// Calls `body` with every customer's profile in the profile view `database` in the snapshot
+    /// `txn` (history snapshots skipped).
     static func forEachProfile(in txn: Transaction, _ database: Database, _ body: (String, CustomerProfile) throws -> Void) throws {
         try txn.withCursor(database) { cursor in
             var entry = try cursor.first()
             while let current = entry {
                 entry = try cursor.next()
+                if ProfileHistory.isHistoryKey(current.key) { continue }
                 try body(String(decoding: current.key, as: UTF8.self), try CustomerProfile(encoded: current.value))
             }
         }

@@ -1,9 +1,16 @@
-/// The `profile` view: one `CustomerProfile` per customer, keyed by subject.
+/// The `profile` view: one `CustomerProfile` per customer, keyed by subject, and beside it the
+/// customer's history snapshots (see `ProfileHistory`), which answer questions about the past.
 public struct ProfileProjector: Projector {
     public let name = "profile"
-    public let version: UInt32 = 2
+    public let version: UInt32 = 3
+    /// A customer's every `snapshotInterval`-th event leaves a snapshot of their profile.
+    public let snapshotInterval: Int
 
-    public init() {}
+    /// - Parameter snapshotInterval: events of a customer between history snapshots (at least 1).
+    ///   Smaller answers past horizons faster and stores more.
+    public init(snapshotInterval: Int = 64) {
+        self.snapshotInterval = max(1, snapshotInterval)
+    }
 
     public func apply(_ event: StoredEvent, to view: ViewStore) throws {
         try apply([event], to: view)
@@ -11,38 +18,83 @@ public struct ProfileProjector: Projector {
 
     /// Decodes each customer's profile once per batch, folds all their events, encodes it once.
     public func apply(_ events: [StoredEvent], to view: ViewStore) throws {
-        var profiles: [String: CustomerProfile] = [:]
+        var customers: [String: (profile: CustomerProfile, history: ProfileHistoryTracker, hadOpenBlock: Bool)] = [:]
         for event in events {
             let subject = event.event.subject
-            if profiles[subject] == nil {
-                profiles[subject] = try view.get(Array(subject.utf8)).map { try CustomerProfile(encoded: $0) } ?? CustomerProfile()
+            if customers[subject] == nil {
+                let profile = try view.get(Array(subject.utf8)).map { try CustomerProfile(encoded: $0) } ?? CustomerProfile()
+                let open = try view.get(ProfileHistory.openBlockKey(subject)).map { try ProfileHistory.decodeOpenBlock($0) }
+                customers[subject] = (profile, ProfileHistoryTracker(blockEarliest: open), open != nil)
             }
-            profiles[subject]!.apply(event.event, position: event.position)
+            customers[subject]!.profile.apply(event.event, position: event.position)
+            let customer = customers[subject]!
+            if let snapshot = customers[subject]!.history.note(
+                event.event.time, position: event.position, subject: subject, profile: customer.profile, interval: snapshotInterval
+            ) {
+                try view.put(snapshot.key, snapshot.value)
+            }
         }
-        for (subject, profile) in profiles { try view.put(Array(subject.utf8), profile.encoded) }
+        for (subject, customer) in customers {
+            try view.put(Array(subject.utf8), customer.profile.encoded)
+            try ProfileFolder.writeOpenBlock(customer.history, of: subject, replacing: customer.hadOpenBlock, to: view)
+        }
     }
 
-    public func makeRebuildFolder() -> (any ViewFolder)? { ProfileFolder() }
+    public func makeRebuildFolder() -> (any ViewFolder)? { ProfileFolder(snapshotInterval: snapshotInterval) }
 }
 
-/// The profiles of a rebuild's share of customers in memory, written after each pass.
+/// The profiles of a rebuild's share of customers in memory, written after each pass; with a
+/// snapshot interval, also their history snapshots (as the appends would have left them).
 struct ProfileFolder: ViewFolder {
     var profiles: [String: CustomerProfile] = [:]
+    /// Events between history snapshots, or `nil` to keep no history (replays).
+    let snapshotInterval: Int?
+    private var histories: [String: ProfileHistoryTracker] = [:]
+    private var snapshots: [(key: [UInt8], value: [UInt8])] = []
+
+    init(snapshotInterval: Int? = nil) {
+        self.snapshotInterval = snapshotInterval
+    }
 
     mutating func fold(_ event: StoredEvent) throws {
-        profiles[event.event.subject, default: CustomerProfile()].apply(event.event, position: event.position)
+        let subject = event.event.subject
+        profiles[subject, default: CustomerProfile()].apply(event.event, position: event.position)
+        guard let snapshotInterval else { return }
+        if let snapshot = histories[subject, default: ProfileHistoryTracker()].note(
+            event.event.time, position: event.position, subject: subject, profile: profiles[subject]!, interval: snapshotInterval
+        ) {
+            snapshots.append(snapshot)
+        }
     }
 
     mutating func merge(_ other: any ViewFolder) {
         guard let other = other as? ProfileFolder else { return }
-        profiles.merge(other.profiles) { mine, _ in mine }  // disjoint customers
+        // Disjoint customers.
+        profiles.merge(other.profiles) { mine, _ in mine }
+        histories.merge(other.histories) { mine, _ in mine }
+        snapshots += other.snapshots
     }
 
     func writeFinal(to view: ViewStore) throws { try write(to: view) }
 
-    mutating func dropFinal() { profiles = [:] }
+    mutating func dropFinal() {
+        profiles = [:]
+        histories = [:]
+        snapshots = []
+    }
 
     func write(to view: ViewStore) throws {
         for (subject, profile) in profiles { try view.put(Array(subject.utf8), profile.encoded) }
+        for (subject, history) in histories { try Self.writeOpenBlock(history, of: subject, replacing: false, to: view) }
+        for snapshot in snapshots { try view.put(snapshot.key, snapshot.value) }
+    }
+
+    /// Stores a customer's open block, or removes the stored one once a snapshot closed it.
+    static func writeOpenBlock(_ history: ProfileHistoryTracker, of subject: String, replacing stored: Bool, to view: ViewStore) throws {
+        if let earliest = history.blockEarliest {
+            try view.put(ProfileHistory.openBlockKey(subject), ProfileHistory.encodeOpenBlock(earliest: earliest))
+        } else if stored {
+            try view.delete(ProfileHistory.openBlockKey(subject))
+        }
     }
 }

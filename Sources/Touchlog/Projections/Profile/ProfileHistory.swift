@@ -1,0 +1,104 @@
+/// Snapshots of a customer's profile along their history, kept in the profile view beside the
+/// current profile, so that a profile at a past horizon starts from a snapshot instead of folding
+/// every event of the customer.
+///
+/// Every `interval`-th event of a customer (by position) leaves a snapshot: the profile of their
+/// events up to that position, the latest event time among them, and the earliest event time of
+/// the events since the previous snapshot (its *block*). The block's earliest time of the events
+/// after the last snapshot is kept in an *open block* entry. Keys (subjects never contain control
+/// characters, so these never collide with a customer's own key):
+/// ```
+/// subject 0x00                       open block:  u8 format (1), i64 earliest event time µs
+/// subject 0x00 u64be position        snapshot:    u8 format (1), i64 block's earliest event time µs,
+///                                                 i64 latest event time µs, profile (stored form)
+/// (i64: little-endian)
+/// ```
+/// Unlike the profiles, snapshots depend on arrival order (they are taken by position); a rebuild
+/// writes the same ones as the appends did.
+enum ProfileHistory {
+    static let format: UInt8 = 1
+
+    /// A snapshot as stored: where it was taken, what its block and prefix span, and the profile.
+    struct Snapshot {
+        let position: UInt64
+        let blockEarliest: Int64
+        let latest: Int64
+        let profile: UnsafeRawBufferPointer
+    }
+
+    static func openBlockKey(_ subject: String) -> [UInt8] {
+        var key = Array(subject.utf8)
+        key.append(0)
+        return key
+    }
+
+    static func snapshotKey(_ subject: String, position: UInt64) -> [UInt8] {
+        var key = openBlockKey(subject)
+        withUnsafeBytes(of: position.bigEndian) { key.append(contentsOf: $0) }
+        return key
+    }
+
+    /// Whether a key of the profile view belongs to the history (rather than being a subject).
+    static func isHistoryKey(_ key: UnsafeRawBufferPointer) -> Bool { key.contains(0) }
+
+    static func encodeOpenBlock(earliest: Int64) -> [UInt8] {
+        var writer = ByteWriter()
+        writer.write(format)
+        writer.write(earliest)
+        return writer.bytes
+    }
+
+    static func decodeOpenBlock(_ bytes: UnsafeRawBufferPointer) throws(TouchlogError) -> Int64 {
+        var reader = ByteReader(bytes)
+        guard (try? reader.read(UInt8.self)) == format, let earliest = try? reader.read(Int64.self), reader.isAtEnd else {
+            throw damaged("an open history block")
+        }
+        return earliest
+    }
+
+    static func encodeSnapshot(blockEarliest: Int64, latest: Int64, profile: [UInt8]) -> [UInt8] {
+        var writer = ByteWriter()
+        writer.write(format)
+        writer.write(blockEarliest)
+        writer.write(latest)
+        writer.bytes.append(contentsOf: profile)
+        return writer.bytes
+    }
+
+    /// Reads a snapshot entry; the profile bytes are checked only when decoded.
+    static func decodeSnapshot(key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) throws(TouchlogError) -> Snapshot {
+        var reader = ByteReader(value)
+        guard key.count >= 9, (try? reader.read(UInt8.self)) == format,
+              let blockEarliest = try? reader.read(Int64.self), let latest = try? reader.read(Int64.self)
+        else { throw damaged("a history snapshot") }
+        return Snapshot(
+            position: UInt64(bigEndian: key.loadUnaligned(fromByteOffset: key.count - 8, as: UInt64.self)),
+            blockEarliest: blockEarliest, latest: latest,
+            profile: UnsafeRawBufferPointer(rebasing: value[reader.offset...])
+        )
+    }
+
+    private static func damaged(_ what: String) -> TouchlogError {
+        TouchlogError(.corruption, "\(what) in the profile view is damaged; run `touchlog rebuild profile`")
+    }
+}
+
+/// Folds one customer's events in position order and says when a snapshot is due.
+struct ProfileHistoryTracker {
+    /// The earliest event time of the events since the last snapshot, or `nil` if there are none.
+    var blockEarliest: Int64?
+
+    /// Notes an event just folded into `profile`; returns the snapshot entry if one is due.
+    mutating func note(_ time: Timestamp, position: UInt64, subject: String, profile: CustomerProfile, interval: Int) -> (key: [UInt8], value: [UInt8])? {
+        let earliest = min(blockEarliest ?? time.microseconds, time.microseconds)
+        guard profile.eventCount % interval == 0, let latest = profile.lastSeen else {
+            blockEarliest = earliest
+            return nil
+        }
+        blockEarliest = nil
+        return (
+            ProfileHistory.snapshotKey(subject, position: position),
+            ProfileHistory.encodeSnapshot(blockEarliest: earliest, latest: latest.microseconds, profile: profile.encoded)
+        )
+    }
+}
