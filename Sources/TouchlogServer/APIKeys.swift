@@ -9,6 +9,21 @@ public enum Scope: String, Sendable, CaseIterable {
     case append
     /// Everything, and `/metrics`.
     case admin
+
+    /// The scopes of a comma-separated list such as `read,append`.
+    /// - Throws: the first name that is not a scope.
+    public static func list(_ text: some StringProtocol) throws(UnknownScope) -> [Scope] {
+        try text.split(separator: ",").map { name throws(UnknownScope) in
+            guard let scope = Scope(rawValue: String(name)) else { throw UnknownScope(name: String(name)) }
+            return scope
+        }
+    }
+
+    /// A name in a scope list that is not a scope.
+    public struct UnknownScope: Error, CustomStringConvertible {
+        public let name: String
+        public var description: String { "unknown scope \(name) (scopes: read, append, admin)" }
+    }
 }
 
 /// The API keys the server accepts, loaded from a keys file. Only SHA-256 hashes of the keys are
@@ -54,12 +69,11 @@ public struct APIKeys: Sendable {
                 throw ServerError("\(place): the first field must be a SHA-256 in hex (64 digits), not a key")
             }
             guard fields.count >= 2 else { throw ServerError("\(place): no scopes (read, append, admin)") }
-            var scopes = Set<Scope>()
-            for name in fields[1].split(separator: ",") {
-                guard let scope = Scope(rawValue: String(name)) else {
-                    throw ServerError("\(place): unknown scope \(name) (read, append, admin)")
-                }
-                scopes.insert(scope)
+            let scopes: Set<Scope>
+            do {
+                scopes = Set(try Scope.list(fields[1]))
+            } catch {
+                throw ServerError("\(place): \(error)")
             }
             guard entries[hash] == nil else { throw ServerError("\(place): the same key is listed twice") }
             entries[hash] = Entry(name: fields.count > 2 ? fields[2...].joined(separator: " ") : "key \(number + 1)", scopes: scopes)

@@ -53,8 +53,9 @@ struct ReadRoutes: Sendable {
         let query = Query(request: request)
         let after = try query.integer("after", as: UInt64.self, in: 0...UInt64(Int64.max)) ?? 0
         let limit = try query.integer("limit", as: Int.self, in: 1...1000) ?? 100
-        guard try log.eventCount(ofCustomer: customer) > 0 else { throw unknown(customer) }
         let page = try log.events(ofCustomer: customer, after: after, limit: limit + 1)
+        // Only an empty page needs a second look to tell an unknown customer from the end.
+        if page.isEmpty, try log.eventCount(ofCustomer: customer) == 0 { throw unknown(customer) }
         let items = page.prefix(limit).map(Self.eventJSON)
         let next = page.count > limit ? page[limit - 1].position : nil
         return .json(
@@ -96,14 +97,12 @@ struct ReadRoutes: Sendable {
         }
         let log = log, thresholds = thresholds
         let page = try await offloaded { () throws(Problem) -> [CustomerChurn] in
-            do {
+            do throws(TouchlogError) {
                 let all = try log.churnList(at: horizon, thresholds: thresholds, flag: flag, minimumRisk: minScore, limit: .max)
                 let rest = cursor.map { cursor in all.drop { !cursor.precedes($0) } } ?? all[...]
                 return Array(rest.prefix(limit + 1))
-            } catch let error as TouchlogError {
-                throw Problem(error)
             } catch {
-                throw Problem(.internalServerError, "reading the churn list failed: \(error)")
+                throw Problem(error)
             }
         }
         let next = page.count > limit ? ChurnCursor(page[limit - 1]).text : nil

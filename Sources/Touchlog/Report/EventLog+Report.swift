@@ -191,12 +191,12 @@ private struct Population {
             salesByYear.append((subject, byYear))
             if let summary = EventLog.summary(of: profile, asOfDay: asOfDay) { summaries.append(summary) }
         }
-        let churn = EventLog.churn(of: subject, profile, asOf: asOf, thresholds: thresholds, model: model)
+        let (churn, prediction) = EventLog.churnAndPrediction(of: subject, profile, asOf: asOf, thresholds: thresholds, model: model)
         if !churn.flags.isEmpty {
             for reason in Set(churn.flags.map(\.reason)) { flagCounts[reason, default: 0] += 1 }
             flagged.append(AtRiskCustomer(
                 customer: subject, risk: churn.risk, flags: churn.flags.map(\.reason.rawValue), historicalValue: revenue,
-                predictedValue: predictedValue.map { $0(subject) } ?? model?.prediction(days, asOfDay: asOfDay)?.lifetimeValue
+                predictedValue: predictedValue.map { $0(subject) } ?? prediction?.lifetimeValue
             ))
         }
     }

@@ -36,16 +36,41 @@ extension BetaGeoModel {
     public static func fit(
         aggregated rows: [(pattern: PurchasePattern, count: Int)], minimizer: Minimizer = Minimizer()
     ) throws(ModelFitError) -> BetaGeoFit {
+        try fitBetaGeo(rows: rows, minimizer: minimizer)
+    }
+}
+
+/// The BG/NBD family: models with r, α, a, b that `minimizeBetaGeo` fits.
+protocol BetaGeoFamily: RepeatPurchaseModel {
+    /// "BG/NBD" or "MBG/NBD", for messages.
+    static var familyName: String { get }
+    /// Whether a customer may drop out at the first purchase (MBG/NBD).
+    static var isModified: Bool { get }
+    init(r: Double, alpha: Double, a: Double, b: Double) throws(ModelFitError)
+}
+
+extension BetaGeoFamily {
+    /// Checks that every parameter is finite and positive.
+    static func validate(r: Double, alpha: Double, a: Double, b: Double) throws(ModelFitError) {
+        for (name, value) in [("r", r), ("alpha", alpha), ("a", a), ("b", b)] where !(value > 0 && value.isFinite) {
+            throw ModelFitError(.invalidInput, "\(familyName) parameter \(name) must be finite and positive, not \(value)")
+        }
+    }
+
+    /// Fits r, α, a, b by maximum likelihood to counted patterns (rows with no customers dropped).
+    static func fitBetaGeo(
+        rows: [(pattern: PurchasePattern, count: Int)], minimizer: Minimizer
+    ) throws(ModelFitError) -> PurchaseModelFit<Self> {
         let rows = rows.filter { $0.count > 0 }
-        let (point, result) = try minimizeBetaGeo(rows: rows, modified: false, minimizer: minimizer)
-        let model: BetaGeoModel
+        let (point, result) = try minimizeBetaGeo(rows: rows, modified: isModified, minimizer: minimizer)
+        let model: Self
         do {
-            model = try BetaGeoModel(r: point.r, alpha: point.alpha, a: point.a, b: point.b)
+            model = try Self(r: point.r, alpha: point.alpha, a: point.a, b: point.b)
         } catch {
-            throw ModelFitError(.notConverged, "the BG/NBD fit ended at degenerate parameters (\(error.message)); the data may not support the model")
+            throw ModelFitError(.notConverged, "the \(familyName) fit ended at degenerate parameters (\(error.message)); the data may not support the model")
         }
         let total = rows.reduce(0.0) { $0 + Double($1.count) * model.logLikelihood($1.pattern) }
-        return BetaGeoFit(
+        return PurchaseModelFit(
             model: model, logLikelihood: total, customers: rows.reduce(0) { $0 + $1.count },
             distinctPatterns: rows.count, optimization: result)
     }

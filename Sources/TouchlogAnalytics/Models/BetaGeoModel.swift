@@ -10,7 +10,10 @@ import Darwin
 ///
 /// Times are in the periods the summaries were made in (α is per period). The formulas are those
 /// of `lifetimes` 0.11.3's `BetaGeoFitter`; see Sources/TouchlogAnalytics/README.md.
-public struct BetaGeoModel: RepeatPurchaseModel, Equatable {
+public struct BetaGeoModel: RepeatPurchaseModel, BetaGeoFamily, Equatable {
+    static let familyName = "BG/NBD"
+    static let isModified = false
+
     /// Shape of the purchase-rate distribution.
     public let r: Double
     /// Scale of the purchase-rate distribution, in periods.
@@ -23,9 +26,7 @@ public struct BetaGeoModel: RepeatPurchaseModel, Equatable {
     /// A model with given parameters.
     /// - Throws: ``ModelFitError`` `.invalidInput` unless every parameter is finite and positive.
     public init(r: Double, alpha: Double, a: Double, b: Double) throws(ModelFitError) {
-        for (name, value) in [("r", r), ("alpha", alpha), ("a", a), ("b", b)] where !(value > 0 && value.isFinite) {
-            throw ModelFitError(.invalidInput, "BG/NBD parameter \(name) must be finite and positive, not \(value)")
-        }
+        try Self.validate(r: r, alpha: alpha, a: a, b: b)
         self.r = r
         self.alpha = alpha
         self.a = a

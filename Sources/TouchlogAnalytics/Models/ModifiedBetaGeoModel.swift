@@ -7,7 +7,10 @@ import Darwin
 /// The MBG/NBD model of Batislam, Denizel & Filiztekin (2007): BG/NBD where a customer may also
 /// drop out right at the first purchase, so that P(alive) is below 1 even without repeats. The
 /// formulas are those of `lifetimes` 0.11.3's `ModifiedBetaGeoFitter`.
-public struct ModifiedBetaGeoModel: RepeatPurchaseModel, Equatable {
+public struct ModifiedBetaGeoModel: RepeatPurchaseModel, BetaGeoFamily, Equatable {
+    static let familyName = "MBG/NBD"
+    static let isModified = true
+
     public let r: Double
     public let alpha: Double
     public let a: Double
@@ -16,9 +19,7 @@ public struct ModifiedBetaGeoModel: RepeatPurchaseModel, Equatable {
     /// A model with given parameters.
     /// - Throws: ``ModelFitError`` `.invalidInput` unless every parameter is finite and positive.
     public init(r: Double, alpha: Double, a: Double, b: Double) throws(ModelFitError) {
-        for (name, value) in [("r", r), ("alpha", alpha), ("a", a), ("b", b)] where !(value > 0 && value.isFinite) {
-            throw ModelFitError(.invalidInput, "MBG/NBD parameter \(name) must be finite and positive, not \(value)")
-        }
+        try Self.validate(r: r, alpha: alpha, a: a, b: b)
         self.r = r
         self.alpha = alpha
         self.a = a
@@ -67,15 +68,6 @@ public struct ModifiedBetaGeoModel: RepeatPurchaseModel, Equatable {
     public static func fit(
         _ patterns: [PurchasePattern], minimizer: Minimizer = Minimizer()
     ) throws(ModelFitError) -> PurchaseModelFit<ModifiedBetaGeoModel> {
-        let rows = PurchasePattern.aggregate(patterns)
-        let (point, result) = try minimizeBetaGeo(rows: rows, modified: true, minimizer: minimizer)
-        let model: ModifiedBetaGeoModel
-        do {
-            model = try ModifiedBetaGeoModel(r: point.r, alpha: point.alpha, a: point.a, b: point.b)
-        } catch {
-            throw ModelFitError(.notConverged, "the MBG/NBD fit ended at degenerate parameters (\(error.message))")
-        }
-        let total = rows.reduce(0.0) { $0 + Double($1.count) * model.logLikelihood($1.pattern) }
-        return PurchaseModelFit(model: model, logLikelihood: total, customers: patterns.count, distinctPatterns: rows.count, optimization: result)
+        try fitBetaGeo(rows: PurchasePattern.aggregate(patterns), minimizer: minimizer)
     }
 }

@@ -47,7 +47,7 @@ struct BenchCommand: ParsableCommand {
         let now = Timestamp.now
         var decoded: [DecodedEvent] = []
         decoded.reserveCapacity(lines.count)
-        let decodeSeconds = try measure {
+        let decodeSeconds = try secondsTaken {
             for (index, line) in lines.enumerated() { decoded.append(try decoder.decode(line, location: "line \(index + 1)", now: now)) }
         }
         let records = decoded.map { RecordCodec.encode($0, recordedAt: now, previousOfCustomer: 0) }
@@ -62,7 +62,7 @@ struct BenchCommand: ParsableCommand {
         report("decode + validate only (1 core)", decodeSeconds, count: lines.count, bytes: bytes)
         for batch in [1_000, 10_000] {
             let log = try openFresh(scratch + "/library-\(batch)", views: false)
-            let seconds = try measure {
+            let seconds = try secondsTaken {
                 for start in stride(from: 0, to: decoded.count, by: batch) {
                     _ = try log.append(Array(decoded[start..<min(start + batch, decoded.count)]))
                 }
@@ -74,7 +74,7 @@ struct BenchCommand: ParsableCommand {
             let descriptor = open(inputFile, O_RDONLY)
             defer { close(descriptor) }
             let ingestor = Ingestor(log: log, options: .init(batchSize: batch, decoder: decoder))
-            let seconds = try measure { _ = try ingestor.ingest(from: LineReader(fileDescriptor: descriptor)) }
+            let seconds = try secondsTaken { _ = try ingestor.ingest(from: LineReader(fileDescriptor: descriptor)) }
             let name = "library ingest from bytes, batches of \(grouped(batch))" + (views ? " + views" : "")
             report(name, seconds, count: lines.count, bytes: bytes)
         }
@@ -90,11 +90,6 @@ struct BenchCommand: ParsableCommand {
         a.padding(toLength: 62, withPad: " ", startingAt: 0) + b.leftPadded(12) + c.leftPadded(8) + d.leftPadded(14)
     }
 
-    private func measure(_ body: () throws -> Void) throws -> Double {
-        let start = DispatchTime.now().uptimeNanoseconds
-        try body()
-        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-    }
 
     private func openFresh(_ path: String, views: Bool = true) throws -> EventLog {
         try reportingFailures {
@@ -108,7 +103,7 @@ struct BenchCommand: ParsableCommand {
         options.mapSize = 1 << 30
         let environment = try Environment(path: path, options: options)
         guard let database = try environment.openDatabase("events", flags: .create) else { return 0 }
-        return try measure {
+        return try secondsTaken {
             for start in stride(from: 0, to: records.count, by: 10_000) {
                 try environment.write { txn in
                     for index in start..<min(start + 10_000, records.count) {

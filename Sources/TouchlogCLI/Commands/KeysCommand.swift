@@ -30,15 +30,17 @@ struct KeysAdd: ParsableCommand {
     var name: String?
 
     func validate() throws {
-        for scope in scopes.split(separator: ",") where Scope(rawValue: String(scope)) == nil {
-            throw ValidationError("unknown scope \(scope); scopes: read, append, admin")
+        do {
+            _ = try Scope.list(scopes)
+        } catch {
+            throw ValidationError(error.description)
         }
         if let name, name.contains(where: { $0 == "\n" || $0 == "#" }) { throw ValidationError("--name must be one line without #") }
     }
 
     func run() throws {
         let key = APIKeys.generateKey()
-        let line = APIKeys.line(forKey: key, scopes: scopes.split(separator: ",").compactMap { Scope(rawValue: String($0)) }, name: name)
+        let line = APIKeys.line(forKey: key, scopes: (try? Scope.list(scopes)) ?? [], name: name)
         if !FileManager.default.fileExists(atPath: file) {
             guard FileManager.default.createFile(atPath: file, contents: nil, attributes: [.posixPermissions: 0o600]) else {
                 fail("cannot create \(file)", status: 3)

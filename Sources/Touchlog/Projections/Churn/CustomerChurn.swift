@@ -76,15 +76,24 @@ extension EventLog {
     static func churn(
         of subject: String, _ profile: CustomerProfile, asOf: Timestamp, thresholds: ChurnThresholds, model: FittedModel? = nil
     ) -> CustomerChurn {
+        churnAndPrediction(of: subject, profile, asOf: asOf, thresholds: thresholds, model: model).churn
+    }
+
+    /// The churn flags, and the stored model's prediction they used (`nil` without a model or
+    /// without purchases by the as-of day).
+    static func churnAndPrediction(
+        of subject: String, _ profile: CustomerProfile, asOf: Timestamp, thresholds: ChurnThresholds, model: FittedModel?
+    ) -> (churn: CustomerChurn, prediction: ModelPrediction?) {
         let day = Timestamp.day(of: asOf)
         let spend = profile.spendByDay.filter { $0.day <= day }
         let nps = profile.latestNPS.flatMap { $0.time <= asOf ? (score: $0.score, day: Timestamp.day(of: $0.time)) : nil }
+        let prediction = model?.prediction(spend, asOfDay: day)
         let inputs = ChurnInputs(
             purchaseDays: spend.map(\.day), purchaseSpend: spend.map(\.spend), latestNPS: nps,
             openComplaintDays: profile.complaintsOpen(at: asOf).map(Timestamp.day(of:)), meanSentiment: profile.meanSentiment,
-            probabilityAlive: model?.prediction(spend, asOfDay: day)?.probabilityAlive
+            probabilityAlive: prediction?.probabilityAlive
         )
         let (flags, risk) = ChurnRules.evaluate(inputs, asOfDay: day, thresholds: thresholds)
-        return CustomerChurn(customer: subject, asOf: asOf, flags: flags, risk: risk)
+        return (CustomerChurn(customer: subject, asOf: asOf, flags: flags, risk: risk), prediction)
     }
 }

@@ -321,12 +321,28 @@ extension CustomerProfile {
             return bytes[offset]
         }
 
-        mutating func varint() throws(Damage) -> UInt64 {
-            // Most stored values are below 128: one byte, no loop.
-            if offset < bytes.count, bytes[offset] < 0x80 {
-                defer { offset += 1 }
-                return UInt64(bytes[offset])
+        /// A varint of at most 63 bits, read without a check per byte when ten bytes remain (no
+        /// value can then run past the end); `nil`, reading nothing, otherwise.
+        private mutating func quickVarint() -> UInt64? {
+            guard bytes.count - offset >= 10 else { return nil }
+            var value: UInt64 = 0
+            var shift: UInt64 = 0
+            var index = offset
+            while shift < 63 {
+                let b = bytes[index]
+                index += 1
+                value |= UInt64(b & 0x7F) << shift
+                if b < 0x80 {
+                    offset = index
+                    return value
+                }
+                shift += 7
             }
+            return nil
+        }
+
+        mutating func varint() throws(Damage) -> UInt64 {
+            if let value = quickVarint() { return value }
             var value: UInt64 = 0
             var shift: UInt64 = 0
             while true {
@@ -340,10 +356,7 @@ extension CustomerProfile {
 
         mutating func varint128() throws(Damage) -> UInt128 {
             // The first 63 bits in 64-bit arithmetic (nearly every stored value fits), the rest in 128.
-            if offset < bytes.count, bytes[offset] < 0x80 {
-                defer { offset += 1 }
-                return UInt128(bytes[offset])
-            }
+            if let value = quickVarint() { return UInt128(value) }
             var low: UInt64 = 0
             var shift = 0
             while shift < 63 {

@@ -81,18 +81,17 @@ extension CustomerProfile {
 extension CustomerProfile.Key {
     /// The three-way order of two keys by their UTF-8 bytes: negative, zero or positive.
     static func order(_ a: Self, _ b: Self) -> Int {
-        let fast = a.text.utf8.withContiguousStorageIfAvailable { left in
-            b.text.utf8.withContiguousStorageIfAvailable { right -> Int in
-                let shared = min(left.count, right.count)
-                if shared > 0, let l = left.baseAddress, let r = right.baseAddress {
-                    let order = memcmp(l, r, shared)
+        // Keys are short: `withUTF8` reads a small string in place, without allocating.
+        var left = a.text, right = b.text
+        return left.withUTF8 { l in
+            right.withUTF8 { r in
+                let shared = min(l.count, r.count)
+                if shared > 0, let lb = l.baseAddress, let rb = r.baseAddress {
+                    let order = memcmp(lb, rb, shared)
                     if order != 0 { return Int(order) }
                 }
-                return left.count - right.count
+                return l.count - r.count
             }
         }
-        if let fast = fast ?? nil { return fast }
-        if a.text.utf8.elementsEqual(b.text.utf8) { return 0 }
-        return a.text.utf8.lexicographicallyPrecedes(b.text.utf8) ? -1 : 1
     }
 }

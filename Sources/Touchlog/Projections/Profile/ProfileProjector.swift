@@ -46,46 +46,56 @@ public struct ProfileProjector: Projector {
 /// The profiles of a rebuild's share of customers in memory, written after each pass; with a
 /// snapshot interval, also their history snapshots (as the appends would have left them).
 struct ProfileFolder: ViewFolder {
-    var profiles: [String: CustomerProfile] = [:]
+    private struct Customer {
+        var profile = CustomerProfile()
+        var history = ProfileHistoryTracker()
+    }
+
+    private var customers: [String: Customer] = [:]
     /// Events between history snapshots, or `nil` to keep no history (replays).
     let snapshotInterval: Int?
-    private var histories: [String: ProfileHistoryTracker] = [:]
     private var snapshots: [(key: [UInt8], value: [UInt8])] = []
 
     init(snapshotInterval: Int? = nil) {
         self.snapshotInterval = snapshotInterval
     }
 
+    /// The profiles folded so far, by subject.
+    var profiles: [String: CustomerProfile] { customers.mapValues(\.profile) }
+
     mutating func fold(_ event: StoredEvent) throws {
-        let subject = event.event.subject
-        profiles[subject, default: CustomerProfile()].apply(event.event, position: event.position)
-        guard let snapshotInterval else { return }
-        if let snapshot = histories[subject, default: ProfileHistoryTracker()].note(
-            event.event.time, position: event.position, subject: subject, profile: profiles[subject]!, interval: snapshotInterval
-        ) {
+        if let snapshot = Self.fold(event, into: &customers[event.event.subject, default: Customer()], snapshotInterval: snapshotInterval) {
             snapshots.append(snapshot)
         }
     }
 
+    /// Folds into one customer (one dictionary lookup); returns the snapshot the event completed.
+    private static func fold(_ event: StoredEvent, into customer: inout Customer, snapshotInterval: Int?) -> (key: [UInt8], value: [UInt8])? {
+        customer.profile.apply(event.event, position: event.position)
+        guard let snapshotInterval else { return nil }
+        return customer.history.note(
+            event.event.time, position: event.position, subject: event.event.subject, profile: customer.profile, interval: snapshotInterval
+        )
+    }
+
     mutating func merge(_ other: any ViewFolder) {
         guard let other = other as? ProfileFolder else { return }
-        // Disjoint customers.
-        profiles.merge(other.profiles) { mine, _ in mine }
-        histories.merge(other.histories) { mine, _ in mine }
+        customers.merge(other.customers) { mine, _ in mine }  // disjoint customers
         snapshots += other.snapshots
     }
 
     func writeFinal(to view: ViewStore) throws { try write(to: view) }
 
     mutating func dropFinal() {
-        profiles = [:]
-        histories = [:]
+        customers = [:]
         snapshots = []
     }
 
     func write(to view: ViewStore) throws {
-        for (subject, profile) in profiles { try view.put(Array(subject.utf8), profile.encoded) }
-        for (subject, history) in histories { try Self.writeOpenBlock(history, of: subject, replacing: false, to: view) }
+        for (subject, customer) in customers {
+            try view.put(Array(subject.utf8), customer.profile.encoded)
+            if snapshotInterval != nil { try Self.writeOpenBlock(customer.history, of: subject, replacing: false, to: view) }
+        }
         for snapshot in snapshots { try view.put(snapshot.key, snapshot.value) }
     }
 
