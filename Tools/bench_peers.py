@@ -574,8 +574,7 @@ def reading(t, h, s, p, d, r):
         f"{h['ingest']['client_cpu']:.1f} s"
         + (": the client is not what limits it" if h["ingest"]["client_cpu"] < 0.25 * h["ingest"]["server_cpu"]
            else ", a large share: the client takes cores the server could use")
-        + ("; nor is the server's CPU: one writer thread commits each group, views included, with an fsync, and "
-           "the requests of a group wait for it." if h["ingest"]["server_cpu"] / h["ingest"]["seconds"] < 1.5 else "."))
+        + (server_limit(h["ingest"]["server_cpu"] / h["ingest"]["seconds"])))
     read = "met" if min(r["read_sqlite"], r["read_postgres"]) >= 10 else "missed"
     lines.append(
         f"- **One customer's view: {read} in process** ({r['read_sqlite']:.0f}× SQLite, {r['read_postgres']:.0f}× "
@@ -601,6 +600,17 @@ def reading(t, h, s, p, d, r):
         f"Touchlog {t['as_of_p50']:.3f} ms p50 in process ({t['as_of_what']}) and {h['as_of_1']['p50']:.3f} ms over HTTP, "
         f"SQLite {s['point_as_of']['p50']:.3f} ms, PostgreSQL {p['point_as_of']['p50']:.3f} ms.")
     return lines
+
+
+def server_limit(cores):
+    """What the server's CPU use during HTTP ingest suggests (one writer thread commits every group)."""
+    if cores < 0.7:
+        return ("; nor is the server's CPU: its one writer thread commits each group, views included, with an "
+                "fsync, and the requests of a group wait for it.")
+    if cores < 1.3:
+        return ("; the server's one writer thread, which commits each group with its views and an fsync, is "
+                "the likely limit (about one core busy of two).")
+    return "."
 
 
 def clv_table(clv):
