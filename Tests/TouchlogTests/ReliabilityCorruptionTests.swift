@@ -88,4 +88,31 @@ struct ReliabilityCorruptionTests {
             #expect(try !log.verify().isClean)
         }
     }
+
+    /// A trends counter changed in the data file: the entry's checksum refuses it, so a report
+    /// fails instead of showing other numbers.
+    @Test func aDamagedTrendsEntryIsAnErrorNotOtherCounts() throws {
+        try withTemporaryDirectory { directory in
+            let path = directory + "/log.db"
+            do {
+                let log = try EventLog(path: path, options: EventLog.Options(create: true, durable: false))
+                let survey = #"{"specversion":"1.0","id":"s1","source":"test/survey","type":"touch.survey","subject":"cust-a","time":"2025-03-10T10:00:00Z","data":{"surveyId":"q1","metric":"csat","score":5}}"#
+                _ = try log.append([try EventDecoder().decodeValid(survey)])
+                #expect(try log.satisfactionTrends(bucket: .day).first?.csatMean == 5)
+            }
+            // The overall row of that day: 1 survey, 1 CSAT answer summing 5, 1 satisfied.
+            func counters(csatSum: UInt8) -> [UInt8] {
+                [1] + [UInt8](repeating: 0, count: 31) + [1] + [UInt8](repeating: 0, count: 7) + [csatSum] + [UInt8](repeating: 0, count: 7) + [1]
+            }
+            let file = URL(fileURLWithPath: path + "/data.mdb")
+            var data = try Data(contentsOf: file)
+            let found = data.ranges(of: Data(counters(csatSum: 5)))
+            try #require(found.count == 1, "the counters occur \(found.count) times in the data file")
+            data.replaceSubrange(found[0], with: counters(csatSum: 4))
+            try data.write(to: file)
+            let log = try EventLog(path: path, options: EventLog.Options(readOnly: true))
+            let error = #expect(throws: TouchlogError.self) { try log.satisfactionTrends(bucket: .day) }
+            #expect(error?.code == .corruption)
+        }
+    }
 }

@@ -8,10 +8,11 @@
 /// after the last snapshot is kept in an *open block* entry. Keys (subjects never contain control
 /// characters, so these never collide with a customer's own key):
 /// ```
-/// subject 0x00                       open block:  u8 format (1), i64 earliest event time µs
+/// subject 0x00                       open block:  u8 format (1), i64 earliest event time µs, u32 check
 /// subject 0x00 u64be position        snapshot:    u8 format (1), i64 block's earliest event time µs,
-///                                                 i64 latest event time µs, profile (stored form)
-/// (i64: little-endian)
+///                                                 i64 latest event time µs, u32 check,
+///                                                 profile (stored form, with its own checksum)
+/// (little-endian; check: the low 32 bits of the XXH64 of the bytes before it, see `SealedEntry`)
 /// ```
 /// Unlike the profiles, snapshots depend on arrival order (they are taken by position); a rebuild
 /// writes the same ones as the appends did.
@@ -45,10 +46,11 @@ enum ProfileHistory {
         var writer = ByteWriter()
         writer.write(format)
         writer.write(earliest)
-        return writer.bytes
+        return SealedEntry.seal(writer.bytes)
     }
 
-    static func decodeOpenBlock(_ bytes: UnsafeRawBufferPointer) throws(TouchlogError) -> Int64 {
+    static func decodeOpenBlock(_ sealed: UnsafeRawBufferPointer) throws(TouchlogError) -> Int64 {
+        guard let bytes = SealedEntry.open(sealed) else { throw damaged("an open history block") }
         var reader = ByteReader(bytes)
         guard (try? reader.read(UInt8.self)) == format, let earliest = try? reader.read(Int64.self), reader.isAtEnd else {
             throw damaged("an open history block")
@@ -61,20 +63,23 @@ enum ProfileHistory {
         writer.write(format)
         writer.write(blockEarliest)
         writer.write(latest)
-        writer.bytes.append(contentsOf: profile)
-        return writer.bytes
+        return SealedEntry.seal(writer.bytes) + profile
     }
 
     /// Reads a snapshot entry; the profile bytes are checked only when decoded.
     static func decodeSnapshot(key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) throws(TouchlogError) -> Snapshot {
-        var reader = ByteReader(value)
+        let headerSize = 1 + 8 + 8
+        guard value.count >= headerSize + 4, let header = SealedEntry.open(UnsafeRawBufferPointer(rebasing: value[..<(headerSize + 4)])) else {
+            throw damaged("a history snapshot")
+        }
+        var reader = ByteReader(header)
         guard key.count >= 9, (try? reader.read(UInt8.self)) == format,
               let blockEarliest = try? reader.read(Int64.self), let latest = try? reader.read(Int64.self)
         else { throw damaged("a history snapshot") }
         return Snapshot(
             position: UInt64(bigEndian: key.loadUnaligned(fromByteOffset: key.count - 8, as: UInt64.self)),
             blockEarliest: blockEarliest, latest: latest,
-            profile: UnsafeRawBufferPointer(rebasing: value[reader.offset...])
+            profile: UnsafeRawBufferPointer(rebasing: value[(headerSize + 4)...])
         )
     }
 

@@ -2,7 +2,7 @@
 /// customer's history snapshots (see `ProfileHistory`), which answer questions about the past.
 public struct ProfileProjector: Projector {
     public let name = "profile"
-    public let version: UInt32 = 3
+    public let version: UInt32 = 4
     /// A customer's every `snapshotInterval`-th event leaves a snapshot of their profile.
     public let snapshotInterval: Int
 

@@ -126,8 +126,10 @@ struct ComplaintState: Equatable, Sendable {
 
     init() {}
 
-    init(bytes: UnsafeRawBufferPointer) throws {
-        guard bytes.count >= 1 else { throw TouchlogError(.corruption, "a trends complaint entry is damaged") }
+    init(bytes sealed: UnsafeRawBufferPointer) throws {
+        guard let bytes = SealedEntry.open(sealed), bytes.count >= 1 else {
+            throw TouchlogError(.corruption, "a trends complaint entry is damaged; run `touchlog rebuild trends`")
+        }
         let flags = bytes[0]
         var offset = 1
         func next() throws -> Int64 {
@@ -147,6 +149,6 @@ struct ComplaintState: Equatable, Sendable {
         if let resolved { writer.write(resolved) }
         var bytes = writer.bytes
         bytes.append(contentsOf: resolvedChannel.utf8)
-        return bytes
+        return SealedEntry.seal(bytes)
     }
 }

@@ -10,7 +10,7 @@
 /// of the same events leaves the same keys.
 public struct TrendsProjector: Projector {
     public let name = "trends"
-    public let version: UInt32 = 2
+    public let version: UInt32 = 3
 
     public init() {}
 
@@ -107,8 +107,10 @@ public struct TrendCounters: Sendable, Equatable {
 
     public init() {}
 
-    init(bytes: UnsafeRawBufferPointer) throws {
-        guard bytes.count == Self.fieldCount * 8 else { throw TouchlogError(.corruption, "a trends entry is damaged") }
+    init(bytes sealed: UnsafeRawBufferPointer) throws {
+        guard let bytes = SealedEntry.open(sealed), bytes.count == Self.fieldCount * 8 else {
+            throw TouchlogError(.corruption, "a trends entry is damaged; run `touchlog rebuild trends`")
+        }
         var fields = (0..<Self.fieldCount).map { Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: $0 * 8, as: Int64.self)) }
         self.init()
         withFields { $0 = fields.removeFirst() }
@@ -118,7 +120,7 @@ public struct TrendCounters: Sendable, Equatable {
         var writer = ByteWriter(capacity: Self.fieldCount * 8)
         var copy = self
         copy.withFields { writer.write($0) }
-        return writer.bytes
+        return SealedEntry.seal(writer.bytes)
     }
 
     /// Visits every counter in a fixed order (the stored order).
