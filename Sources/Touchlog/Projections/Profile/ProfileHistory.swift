@@ -42,15 +42,15 @@ enum ProfileHistory {
     /// Whether a key of the profile view belongs to the history (rather than being a subject).
     static func isHistoryKey(_ key: UnsafeRawBufferPointer) -> Bool { key.contains(0) }
 
-    static func encodeOpenBlock(earliest: Int64) -> [UInt8] {
+    static func encodeOpenBlock(earliest: Int64, key: [UInt8]) -> [UInt8] {
         var writer = ByteWriter()
         writer.write(format)
         writer.write(earliest)
-        return SealedEntry.seal(writer.bytes)
+        return SealedEntry.seal(writer.bytes, key: key)
     }
 
-    static func decodeOpenBlock(_ sealed: UnsafeRawBufferPointer) throws(TouchlogError) -> Int64 {
-        guard let bytes = SealedEntry.open(sealed) else { throw damaged("an open history block") }
+    static func decodeOpenBlock(_ sealed: UnsafeRawBufferPointer, key: UnsafeRawBufferPointer) throws(TouchlogError) -> Int64 {
+        guard let bytes = SealedEntry.open(sealed, key: key) else { throw damaged("an open history block") }
         var reader = ByteReader(bytes)
         guard (try? reader.read(UInt8.self)) == format, let earliest = try? reader.read(Int64.self), reader.isAtEnd else {
             throw damaged("an open history block")
@@ -58,18 +58,18 @@ enum ProfileHistory {
         return earliest
     }
 
-    static func encodeSnapshot(blockEarliest: Int64, latest: Int64, profile: [UInt8]) -> [UInt8] {
+    static func encodeSnapshot(blockEarliest: Int64, latest: Int64, profile: [UInt8], key: [UInt8]) -> [UInt8] {
         var writer = ByteWriter()
         writer.write(format)
         writer.write(blockEarliest)
         writer.write(latest)
-        return SealedEntry.seal(writer.bytes) + profile
+        return SealedEntry.seal(writer.bytes, key: key) + profile
     }
 
     /// Reads a snapshot entry; the profile bytes are checked only when decoded.
     static func decodeSnapshot(key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) throws(TouchlogError) -> Snapshot {
         let headerSize = 1 + 8 + 8
-        guard value.count >= headerSize + 4, let header = SealedEntry.open(UnsafeRawBufferPointer(rebasing: value[..<(headerSize + 4)])) else {
+        guard value.count >= headerSize + 4, let header = SealedEntry.open(UnsafeRawBufferPointer(rebasing: value[..<(headerSize + 4)]), key: key) else {
             throw damaged("a history snapshot")
         }
         var reader = ByteReader(header)
@@ -101,9 +101,7 @@ struct ProfileHistoryTracker {
             return nil
         }
         blockEarliest = nil
-        return (
-            ProfileHistory.snapshotKey(subject, position: position),
-            ProfileHistory.encodeSnapshot(blockEarliest: earliest, latest: latest.microseconds, profile: profile.encoded)
-        )
+        let key = ProfileHistory.snapshotKey(subject, position: position)
+        return (key, ProfileHistory.encodeSnapshot(blockEarliest: earliest, latest: latest.microseconds, profile: profile.encoded, key: key))
     }
 }

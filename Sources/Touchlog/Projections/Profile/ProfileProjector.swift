@@ -23,7 +23,8 @@ public struct ProfileProjector: Projector {
             let subject = event.event.subject
             if customers[subject] == nil {
                 let profile = try view.get(Array(subject.utf8)).map { try CustomerProfile(encoded: $0) } ?? CustomerProfile()
-                let open = try view.get(ProfileHistory.openBlockKey(subject)).map { try ProfileHistory.decodeOpenBlock($0) }
+                let openKey = ProfileHistory.openBlockKey(subject)
+                let open = try openKey.withUnsafeBytes { key in try view.get(openKey).map { try ProfileHistory.decodeOpenBlock($0, key: key) } }
                 customers[subject] = (profile, ProfileHistoryTracker(blockEarliest: open), open != nil)
             }
             customers[subject]!.profile.apply(event.event, position: event.position)
@@ -102,7 +103,8 @@ struct ProfileFolder: ViewFolder {
     /// Stores a customer's open block, or removes the stored one once a snapshot closed it.
     static func writeOpenBlock(_ history: ProfileHistoryTracker, of subject: String, replacing stored: Bool, to view: ViewStore) throws {
         if let earliest = history.blockEarliest {
-            try view.put(ProfileHistory.openBlockKey(subject), ProfileHistory.encodeOpenBlock(earliest: earliest))
+            let key = ProfileHistory.openBlockKey(subject)
+            try view.put(key, ProfileHistory.encodeOpenBlock(earliest: earliest, key: key))
         } else if stored {
             try view.delete(ProfileHistory.openBlockKey(subject))
         }

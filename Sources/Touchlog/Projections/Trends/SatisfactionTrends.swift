@@ -209,10 +209,14 @@ extension EventLog {
         try withView("trends") { txn, database in
             try txn.withCursor(database) { cursor in
                 var entry = try cursor.first()
-                while let current = entry, let key = TrendKey.decode(current.key) {
+                // Day rows, then the complaint states (which sort after every day).
+                while let current = entry, !ComplaintState.isKey(current.key) {
                     entry = try cursor.next()
+                    guard let key = TrendKey.decode(current.key) else {
+                        throw TouchlogError(.corruption, "a trends entry has a damaged key; run `touchlog rebuild trends`")
+                    }
                     guard key.dimension == dimension else { continue }
-                    table.days[key.value, default: [:]][Int(key.day), default: TrendCounters()].add(try TrendCounters(bytes: current.value))
+                    table.days[key.value, default: [:]][Int(key.day), default: TrendCounters()].add(try TrendCounters(bytes: current.value, key: current.key))
                 }
             }
         }

@@ -126,8 +126,8 @@ struct ComplaintState: Equatable, Sendable {
 
     init() {}
 
-    init(bytes sealed: UnsafeRawBufferPointer) throws {
-        guard let bytes = SealedEntry.open(sealed), bytes.count >= 1 else {
+    init(bytes sealed: UnsafeRawBufferPointer, key: UnsafeRawBufferPointer) throws {
+        guard let bytes = SealedEntry.open(sealed, key: key), bytes.count >= 1 else {
             throw TouchlogError(.corruption, "a trends complaint entry is damaged; run `touchlog rebuild trends`")
         }
         let flags = bytes[0]
@@ -142,13 +142,14 @@ struct ComplaintState: Equatable, Sendable {
         resolvedChannel = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[offset...]), as: UTF8.self)
     }
 
-    var encoded: [UInt8] {
+    /// The stored form under `key`.
+    func encoded(key: [UInt8]) -> [UInt8] {
         var writer = ByteWriter(capacity: 17 + resolvedChannel.utf8.count)
         writer.write(UInt8((opened == nil ? 0 : 1) | (resolved == nil ? 0 : 2)))
         if let opened { writer.write(opened) }
         if let resolved { writer.write(resolved) }
         var bytes = writer.bytes
         bytes.append(contentsOf: resolvedChannel.utf8)
-        return SealedEntry.seal(bytes)
+        return SealedEntry.seal(bytes, key: key)
     }
 }

@@ -21,14 +21,14 @@ public struct TrendsProjector: Projector {
     public func apply(_ events: [StoredEvent], to view: ViewStore) throws {
         var fold = TrendsFold()
         for event in events {
-            try fold.fold(event.event) { key in try view.get(key).map { try ComplaintState(bytes: $0) } }
+            try fold.fold(event.event) { key in try key.withUnsafeBytes { raw in try view.get(key).map { try ComplaintState(bytes: $0, key: raw) } } }
         }
-        for key in fold.changedComplaints { try view.put(key, fold.complaints[key]!.encoded) }
+        for key in fold.changedComplaints { try view.put(key, fold.complaints[key]!.encoded(key: key)) }
         for (cell, delta) in fold.deltas {
             let key = cell.key
-            var counters = try view.get(key).map(TrendCounters.init(bytes:)) ?? TrendCounters()
+            var counters = try key.withUnsafeBytes { raw in try view.get(key).map { try TrendCounters(bytes: $0, key: raw) } } ?? TrendCounters()
             counters.add(delta)
-            if counters == TrendCounters() { try view.delete(key) } else { try view.put(key, counters.encoded) }
+            if counters == TrendCounters() { try view.delete(key) } else { try view.put(key, counters.encoded(key: key)) }
         }
     }
 
@@ -46,8 +46,10 @@ struct TrendsFolder: ViewFolder {
     }
 
     func write(to view: ViewStore) throws {
-        for (key, state) in fold.complaints { try view.put(key, state.encoded) }
-        for (cell, counters) in fold.deltas where counters != TrendCounters() { try view.put(cell.key, counters.encoded) }
+        for (key, state) in fold.complaints { try view.put(key, state.encoded(key: key)) }
+        for (cell, counters) in fold.deltas where counters != TrendCounters() { let key = cell.key
+            try view.put(key, counters.encoded(key: key))
+        }
     }
 }
 
@@ -107,8 +109,8 @@ public struct TrendCounters: Sendable, Equatable {
 
     public init() {}
 
-    init(bytes sealed: UnsafeRawBufferPointer) throws {
-        guard let bytes = SealedEntry.open(sealed), bytes.count == Self.fieldCount * 8 else {
+    init(bytes sealed: UnsafeRawBufferPointer, key: UnsafeRawBufferPointer) throws {
+        guard let bytes = SealedEntry.open(sealed, key: key), bytes.count == Self.fieldCount * 8 else {
             throw TouchlogError(.corruption, "a trends entry is damaged; run `touchlog rebuild trends`")
         }
         var fields = (0..<Self.fieldCount).map { Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: $0 * 8, as: Int64.self)) }
@@ -116,11 +118,12 @@ public struct TrendCounters: Sendable, Equatable {
         withFields { $0 = fields.removeFirst() }
     }
 
-    var encoded: [UInt8] {
+    /// The stored form under `key`.
+    func encoded(key: [UInt8]) -> [UInt8] {
         var writer = ByteWriter(capacity: Self.fieldCount * 8)
         var copy = self
         copy.withFields { writer.write($0) }
-        return SealedEntry.seal(writer.bytes)
+        return SealedEntry.seal(writer.bytes, key: key)
     }
 
     /// Visits every counter in a fixed order (the stored order).
