@@ -74,18 +74,22 @@ struct FuzzCorpusTests {
         }
     }
 
+    /// Appends an NDJSON input as `touchlog append --partial` does, from a file at `scratch`.
+    static func appendPartially(_ input: Input, to log: EventLog, scratch file: String) throws -> Ingestor.Summary {
+        try Data(input.bytes).write(to: URL(fileURLWithPath: file))
+        let descriptor = open(file, O_RDONLY)
+        try #require(descriptor >= 0)
+        defer { close(descriptor) }
+        return try Ingestor(log: log, options: .init(partial: true)).ingest(from: LineReader(fileDescriptor: descriptor))
+    }
+
     /// Every NDJSON input goes through `touchlog append`'s path into a real log (`--partial`):
     /// each line is stored, a duplicate or rejected, and the log verifies clean afterwards.
     @Test(arguments: inputs(of: .ndjson))
     func appendsCleanly(_ input: Input) throws {
         try withTemporaryLog { log, path in
-            let file = path + ".input"
-            try Data(input.bytes).write(to: URL(fileURLWithPath: file))
-            let descriptor = open(file, O_RDONLY)
-            try #require(descriptor >= 0)
-            defer { close(descriptor) }
             do {
-                let summary = try Ingestor(log: log, options: .init(partial: true)).ingest(from: LineReader(fileDescriptor: descriptor))
+                let summary = try Self.appendPartially(input, to: log, scratch: path + ".input")
                 #expect(summary.events == summary.stored + summary.duplicates + summary.rejected)
                 #expect(summary.bytesRead == input.bytes.count)
                 let head = try log.head()
@@ -111,12 +115,7 @@ struct FuzzCorpusTests {
     func appendOutcome(_ name: String, stored: Int, rejected: Int) throws {
         let input = try #require(Self.inputs(of: .ndjson).first { $0.name == name })
         try withTemporaryLog { log, path in
-            let file = path + ".input"
-            try Data(input.bytes).write(to: URL(fileURLWithPath: file))
-            let descriptor = open(file, O_RDONLY)
-            try #require(descriptor >= 0)
-            defer { close(descriptor) }
-            let summary = try Ingestor(log: log, options: .init(partial: true)).ingest(from: LineReader(fileDescriptor: descriptor))
+            let summary = try Self.appendPartially(input, to: log, scratch: path + ".input")
             #expect(summary.stored == stored, "\(name): \(summary)")
             #expect(summary.rejected == rejected, "\(name): \(summary)")
         }
