@@ -18,26 +18,22 @@ public struct ProfileProjector: Projector {
 
     /// Decodes each customer's profile once per batch, folds all their events, encodes it once.
     public func apply(_ events: [StoredEvent], to view: ViewStore) throws {
-        var customers: [String: (profile: CustomerProfile, history: ProfileHistoryTracker, hadOpenBlock: Bool)] = [:]
+        var customers: [String: (state: ProfileFolder.Customer, hadOpenBlock: Bool)] = [:]
         for event in events {
             let subject = event.event.subject
             if customers[subject] == nil {
                 let profile = try view.get(Array(subject.utf8)).map { try CustomerProfile(encoded: $0) } ?? CustomerProfile()
                 let openKey = ProfileHistory.openBlockKey(subject)
                 let open = try openKey.withUnsafeBytes { key in try view.get(openKey).map { try ProfileHistory.decodeOpenBlock($0, key: key) } }
-                customers[subject] = (profile, ProfileHistoryTracker(blockEarliest: open), open != nil)
+                customers[subject] = (ProfileFolder.Customer(profile: profile, history: ProfileHistoryTracker(blockEarliest: open)), open != nil)
             }
-            customers[subject]!.profile.apply(event.event, position: event.position)
-            let customer = customers[subject]!
-            if let snapshot = customers[subject]!.history.note(
-                event.event.time, position: event.position, subject: subject, profile: customer.profile, interval: snapshotInterval
-            ) {
+            if let snapshot = ProfileFolder.fold(event, into: &customers[subject]!.state, snapshotInterval: snapshotInterval) {
                 try view.put(snapshot.key, snapshot.value)
             }
         }
         for (subject, customer) in customers {
-            try view.put(Array(subject.utf8), customer.profile.encoded)
-            try ProfileFolder.writeOpenBlock(customer.history, of: subject, replacing: customer.hadOpenBlock, to: view)
+            try view.put(Array(subject.utf8), customer.state.profile.encoded)
+            try ProfileFolder.writeOpenBlock(customer.state.history, of: subject, replacing: customer.hadOpenBlock, to: view)
         }
     }
 
@@ -47,7 +43,8 @@ public struct ProfileProjector: Projector {
 /// The profiles of a rebuild's share of customers in memory, written after each pass; with a
 /// snapshot interval, also their history snapshots (as the appends would have left them).
 struct ProfileFolder: ViewFolder {
-    private struct Customer {
+    /// A customer's profile and where their open history block stands.
+    struct Customer {
         var profile = CustomerProfile()
         var history = ProfileHistoryTracker()
     }
@@ -71,7 +68,7 @@ struct ProfileFolder: ViewFolder {
     }
 
     /// Folds into one customer (one dictionary lookup); returns the snapshot the event completed.
-    private static func fold(_ event: StoredEvent, into customer: inout Customer, snapshotInterval: Int?) -> (key: [UInt8], value: [UInt8])? {
+    static func fold(_ event: StoredEvent, into customer: inout Customer, snapshotInterval: Int?) -> (key: [UInt8], value: [UInt8])? {
         customer.profile.apply(event.event, position: event.position)
         guard let snapshotInterval else { return nil }
         return customer.history.note(
