@@ -208,6 +208,21 @@ public final class Environment: @unchecked Sendable {
         }
     }
 
+    /// Unmaps from this process's resident set the whole pages inside `span` (addresses of values
+    /// read from the map), as `releaseMappedPages()` does for the whole map: for sequential readers
+    /// that are done with a stretch of the file, without dropping the pages they still use. Only
+    /// addresses inside the current map are released (a span from before a remap is ignored).
+    public func releaseMappedPages(_ span: MappedSpan) {
+        var info = MDB_envinfo()
+        mdb_env_info(handle, &info)
+        guard let map = info.me_mapaddr else { return }
+        let page = UInt(sysconf(Int32(_SC_PAGESIZE)))
+        let mapStart = UInt(bitPattern: map), mapEnd = mapStart + UInt(info.me_mapsize)
+        let start = (max(span.low, mapStart) + page - 1) / page * page, end = min(span.high, mapEnd) / page * page
+        guard start < end, let address = UnsafeMutableRawPointer(bitPattern: start) else { return }
+        madvise(address, Int(end - start), MADV_DONTNEED)
+    }
+
     /// The current map size in bytes.
     public var mapSize: Int {
         var info = MDB_envinfo()

@@ -198,20 +198,25 @@ extension EventLog {
 
     /// Calls `body` with each event after `after` through `through`, decoded for projection; with
     /// several `buckets`, only the events of the customers in `bucket` (see `bucket(ofRecord:)`).
+    /// Returns the span of the map the records were read from.
+    @discardableResult
     func forEachEventForProjection(
         _ txn: Transaction, after: UInt64, through: UInt64, bucket: Int = 0, of buckets: Int = 1,
         _ body: (StoredEvent) throws -> Void
-    ) throws {
-        guard through > after else { return }
+    ) throws -> MappedSpan {
+        var span = MappedSpan()
+        guard through > after else { return span }
         try txn.withCursor(events) { cursor in
             var entry = try PositionKey.of(after + 1).withUnsafeBytes { try cursor.seek(atOrAfter: $0) }
             while let current = entry, let position = PositionKey.decode(current.key), position <= through {
+                span.include(current.value)
                 if buckets == 1 || Self.bucket(ofRecord: current.value, buckets: buckets) == bucket {
                     try body(try decodeRecord(current.value, position: position, includingJSON: false))
                 }
                 entry = try cursor.next()
             }
         }
+        return span
     }
 
     /// Makes `slot` the live view as of `head`, emptying the slot it replaces.

@@ -105,17 +105,20 @@ extension EventLog {
                     // Each worker touches only its own slot of `states` and `failures`.
                     let run = UncheckedSendable { [self] (worker: Int) in
                         var reached: UInt64 = 0
+                        var behind = MappedSpan()
                         do {
                             while reached < last {
                                 let target = min(last, reached + UInt64(chunkSize))
-                                try withSnapshot("replaying the log") { txn in
+                                let span = try withSnapshot("replaying the log") { txn in
                                     try forEachEventForProjection(txn, after: reached, through: target, bucket: pass * workers + worker, of: passes * workers) { stored in
                                         if horizon.includes(stored) { try fold(&states[worker], stored) }
                                     }
                                 }
                                 reached = target
                                 if worker == 0 {
-                                    releaseMappedPages()
+                                    // Only the chunk before: other workers may still be reading this one.
+                                    environment.releaseMappedPages(behind)
+                                    behind = span
                                     progress?(reached, last)
                                 }
                             }

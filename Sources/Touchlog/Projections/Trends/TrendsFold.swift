@@ -13,9 +13,7 @@ struct TrendsFold: Sendable {
     /// Counter deltas by day, dimension and value.
     var deltas: [TrendCell: TrendCounters] = [:]
     /// Complaint states by complaint key (`ComplaintState.key`), as loaded or updated.
-    var complaints: [[UInt8]: ComplaintState] = [:]
-    /// Complaint keys whose state changed.
-    var changedComplaints: Set<[UInt8]> = []
+    var complaints: [ComplaintKey: ComplaintState] = [:]
     /// When set, events count in the rows of `dimension` for the value `group` returns (no
     /// overall or channel rows); events of customers it maps to `nil` are skipped.
     let grouping: (dimension: TrendDimension, group: @Sendable (String) -> String?)?
@@ -28,33 +26,30 @@ struct TrendsFold: Sendable {
     mutating func merge(_ other: TrendsFold) {
         for (key, delta) in other.deltas { deltas[key, default: TrendCounters()].add(delta) }
         complaints.merge(other.complaints) { mine, _ in mine }
-        changedComplaints.formUnion(other.changedComplaints)
     }
 
     /// Folds one event; `loadComplaint` supplies the stored state of a complaint not yet in memory.
     mutating func fold(_ event: TouchEvent, loadComplaint: ([UInt8]) throws -> ComplaintState? = { _ in nil }) rethrows {
         guard let (counters, channel) = TrendCounters.of(event) else { return }
-        let rows: [(TrendDimension, String)]
+        let customerRow: (TrendDimension, String)
         if let grouping {
             guard let group = grouping.group(event.subject) else { return }
-            rows = [(grouping.dimension, group)]
+            customerRow = (grouping.dimension, group)
         } else {
-            rows = [(.overall, "")] + (channel.map { [(.channel, $0)] } ?? [])
+            customerRow = (.overall, "")
         }
         let day = Int32(Timestamp.day(of: event.time))
-        for (dimension, value) in rows {
-            deltas[TrendCell(day: day, dimension: dimension, value: value), default: TrendCounters()].add(counters)
+        deltas[TrendCell(day: day, dimension: customerRow.0, value: customerRow.1), default: TrendCounters()].add(counters)
+        if grouping == nil, let channel {
+            deltas[TrendCell(day: day, dimension: .channel, value: channel), default: TrendCounters()].add(counters)
         }
         guard case .complaint(let complaint) = event.payload else { return }
-        let key = ComplaintState.key(subject: event.subject, complaintId: complaint.complaintId)
-        if complaints[key] == nil { complaints[key] = try loadComplaint(key) ?? ComplaintState() }
-        let before = complaints[key]!
+        let key = ComplaintKey(subject: event.subject, complaintId: complaint.complaintId)
+        let before = try complaints[key] ?? loadComplaint(key.bytes) ?? ComplaintState()
         var after = before
         after.add(complaint.status, at: event.time.microseconds, channel: complaint.channel ?? "")
         guard after != before else { return }
         complaints[key] = after
-        changedComplaints.insert(key)
-        let customerRow = grouping == nil ? (TrendDimension.overall, "") : rows[0]
         if let old = before.resolution { count(old, sign: -1, customerRow: customerRow) }
         if let new = after.resolution { count(new, sign: 1, customerRow: customerRow) }
     }
@@ -64,13 +59,27 @@ struct TrendsFold: Sendable {
     private mutating func count(
         _ resolution: (day: Int32, channel: String, micros: Int64), sign: Int64, customerRow: (TrendDimension, String)
     ) {
-        var rows = [customerRow]
-        if grouping == nil && !resolution.channel.isEmpty { rows.append((.channel, resolution.channel)) }
-        for (dimension, value) in rows {
-            let cell = TrendCell(day: resolution.day, dimension: dimension, value: value)
+        func add(to cell: TrendCell) {
             deltas[cell, default: TrendCounters()].resolutions &+= sign
             deltas[cell, default: TrendCounters()].resolutionMicros &+= sign &* resolution.micros
         }
+        add(to: TrendCell(day: resolution.day, dimension: customerRow.0, value: customerRow.1))
+        if grouping == nil && !resolution.channel.isEmpty {
+            add(to: TrendCell(day: resolution.day, dimension: .channel, value: resolution.channel))
+        }
+    }
+}
+
+/// A complaint's key among the trends entries (`ComplaintState.key`), hashed as one block of bytes.
+struct ComplaintKey: Hashable, Sendable {
+    let bytes: [UInt8]
+
+    init(subject: String, complaintId: String) {
+        bytes = ComplaintState.key(subject: subject, complaintId: complaintId)
+    }
+
+    func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
     }
 }
 

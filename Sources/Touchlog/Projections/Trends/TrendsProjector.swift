@@ -23,7 +23,8 @@ public struct TrendsProjector: Projector {
         for event in events {
             try fold.fold(event.event) { key in try key.withUnsafeBytes { raw in try view.get(key).map { try ComplaintState(bytes: $0, key: raw) } } }
         }
-        for key in fold.changedComplaints { try view.put(key, fold.complaints[key]!.encoded(key: key)) }
+        // The states this batch touched; one an event left unchanged is written back as it was.
+        for (key, state) in fold.complaints { try view.put(key.bytes, state.encoded(key: key.bytes)) }
         for (cell, delta) in fold.deltas {
             let key = cell.key
             var counters = try key.withUnsafeBytes { raw in try view.get(key).map { try TrendCounters(bytes: $0, key: raw) } } ?? TrendCounters()
@@ -46,7 +47,7 @@ struct TrendsFolder: ViewFolder {
     }
 
     func write(to view: ViewStore) throws {
-        for (key, state) in fold.complaints { try view.put(key, state.encoded(key: key)) }
+        for (key, state) in fold.complaints { try view.put(key.bytes, state.encoded(key: key.bytes)) }
         for (cell, counters) in fold.deltas where counters != TrendCounters() { let key = cell.key
             try view.put(key, counters.encoded(key: key))
         }
