@@ -98,30 +98,115 @@ public struct ChurnThresholds: Sendable, Equatable, Codable {
     }
 }
 
+/// A set of churn flag reasons, one bit per ``ChurnFlag/Reason`` in `allCases` order (`overdue` is
+/// bit 0): what ``ChurnRules/raised(_:asOfDay:thresholds:)`` gives and the kept churn list stores.
+public struct ChurnReasons: OptionSet, Sendable, Hashable {
+    public let rawValue: UInt8
+
+    public init(rawValue: UInt8) { self.rawValue = rawValue }
+
+    /// The set holding `reason` alone.
+    public init(_ reason: ChurnFlag.Reason) {
+        rawValue = 1 << UInt8(ChurnFlag.Reason.allCases.firstIndex(of: reason)!)
+    }
+
+    /// Whether `reason` is in the set.
+    public func contains(_ reason: ChurnFlag.Reason) -> Bool { contains(ChurnReasons(reason)) }
+
+    /// The reasons in the set, in `allCases` order (the order flags are reported in).
+    public var reasons: [ChurnFlag.Reason] { ChurnFlag.Reason.allCases.filter(contains) }
+}
+
 /// The churn rules, evaluated as of a day.
+///
+/// ``raised(_:asOfDay:thresholds:)`` is the rules themselves: which flags are raised and the risk,
+/// without words. ``evaluate(_:asOfDay:thresholds:)`` adds the evidence of the raised flags.
 public enum ChurnRules {
-    /// The flags raised for one customer as of `day`, and the risk score (0…1).
-    public static func evaluate(_ inputs: ChurnInputs, asOfDay day: Int, thresholds t: ChurnThresholds) -> (flags: [ChurnFlag], risk: Double) {
-        var flags: [ChurnFlag] = []
-        let days = inputs.purchaseDays
-        if let last = days.last {
-            let since = day - last
-            let cycle = days.count >= 2 ? Double(last - days[0]) / Double(days.count - 1) : nil
-            let limit = max(Double(t.overdueFloorDays), (cycle ?? 0) * t.overdueFactor)
-            if Double(since) > limit {
-                let basis = cycle.map { "\(format($0)) days per purchase, × \(format(t.overdueFactor))" } ?? "a single purchase day"
-                flags.append(ChurnFlag(reason: .overdue, evidence: "\(since) days since the last purchase; limit \(format(limit)) days (\(basis))"))
-            }
+    /// The flags raised for one customer as of `day` and the risk score (0…1): the sum of the
+    /// raised flags' weights, added in `allCases` order, capped at 1.
+    public static func raised(_ inputs: ChurnInputs, asOfDay day: Int, thresholds t: ChurnThresholds) -> (reasons: ChurnReasons, risk: Double) {
+        var reasons: ChurnReasons = []
+        if let overdue = overdue(inputs, asOfDay: day, thresholds: t), Double(overdue.since) > overdue.limit {
+            reasons.insert(.init(.overdue))
         }
         if let nps = inputs.latestNPS, nps.score <= 6, day - nps.day <= t.detractorWithinDays {
-            flags.append(ChurnFlag(reason: .detractor, evidence: "NPS \(nps.score) given \(day - nps.day) days ago"))
+            reasons.insert(.init(.detractor))
         }
         if let oldest = inputs.openComplaintDays.min(), day - oldest > t.openComplaintDays {
-            flags.append(ChurnFlag(reason: .openComplaint, evidence: "\(inputs.openComplaintDays.count) open complaint(s), the oldest open for \(day - oldest) days"))
+            reasons.insert(.init(.openComplaint))
         }
+        let windows = windows(inputs, asOfDay: day, thresholds: t)
+        if windows.previousDays >= t.decliningMinimumPurchaseDays,
+           Double(windows.recentDays) < t.decliningFraction * Double(windows.previousDays)
+            || windows.recentSpend < t.decliningFraction * windows.previousSpend {
+            reasons.insert(.init(.declining))
+        }
+        if let sentiment = inputs.meanSentiment, sentiment < t.negativeSentimentThreshold {
+            reasons.insert(.init(.negativeSentiment))
+        }
+        if let alive = inputs.probabilityAlive, alive < t.lowPAliveThreshold {
+            reasons.insert(.init(.lowPAlive))
+        }
+        let risk = min(1, reasons.reasons.reduce(0) { $0 + (t.weights[$1.rawValue] ?? 0) })
+        return (reasons, risk)
+    }
+
+    /// The flags raised for one customer as of `day`, with their evidence, and the risk score
+    /// (0…1); the flags are those of ``raised(_:asOfDay:thresholds:)``.
+    public static func evaluate(_ inputs: ChurnInputs, asOfDay day: Int, thresholds t: ChurnThresholds) -> (flags: [ChurnFlag], risk: Double) {
+        let (reasons, risk) = raised(inputs, asOfDay: day, thresholds: t)
+        let flags = reasons.reasons.map { reason in
+            ChurnFlag(reason: reason, evidence: evidence(of: reason, inputs, asOfDay: day, thresholds: t))
+        }
+        return (flags, risk)
+    }
+
+    /// The days after `lastDay` on which ``raised(_:asOfDay:thresholds:)`` may change for these
+    /// inputs, given that they stay as they are (no event after `lastDay`, the customer's latest
+    /// event day) and leaving `probabilityAlive` aside (it depends on the day through the model;
+    /// the caller finds where it crosses the threshold). Between two of these days, and from the
+    /// last one on, the raised flags and the risk stay the same. Unsorted, possibly repeated.
+    ///
+    /// - overdue turns on at the last purchase day + ⌊limit⌋ + 1 and stays on;
+    /// - detractor turns off at the NPS day + `detractorWithinDays` + 1;
+    /// - open_complaint turns on at the oldest opening day + `openComplaintDays` + 1;
+    /// - declining's windows change when a purchase day leaves the last window (day + window) and
+    ///   the one before (day + 2 × window);
+    /// - negative_sentiment depends on no day.
+    public static func changeDays(_ inputs: ChurnInputs, after lastDay: Int, thresholds t: ChurnThresholds) -> [Int] {
+        var days: [Int] = []
+        func add(_ a: Int, _ b: Int, _ c: Int) {
+            let (sum, overflow) = a.addingReportingOverflow(b)
+            let (day, overflowAgain) = sum.addingReportingOverflow(c)
+            if !overflow, !overflowAgain, day > lastDay { days.append(day) }
+        }
+        if let overdue = overdue(inputs, asOfDay: lastDay, thresholds: t), let last = inputs.purchaseDays.last,
+           let whole = Int(exactly: overdue.limit.rounded(.down)) {
+            add(last, whole, 1)
+        }
+        if let nps = inputs.latestNPS { add(nps.day, t.detractorWithinDays, 1) }
+        if let oldest = inputs.openComplaintDays.min() { add(oldest, t.openComplaintDays, 1) }
+        let window = t.decliningWindowDays
+        for purchaseDay in inputs.purchaseDays {
+            add(purchaseDay, window, 0)
+            add(purchaseDay, window, window)
+        }
+        return days
+    }
+
+    /// Days since the last purchase, the customer's own cycle and the overdue limit in days.
+    private static func overdue(_ inputs: ChurnInputs, asOfDay day: Int, thresholds t: ChurnThresholds) -> (since: Int, cycle: Double?, limit: Double)? {
+        let days = inputs.purchaseDays
+        guard let last = days.last else { return nil }
+        let cycle = days.count >= 2 ? Double(last - days[0]) / Double(days.count - 1) : nil
+        return (day - last, cycle, max(Double(t.overdueFloorDays), (cycle ?? 0) * t.overdueFactor))
+    }
+
+    /// Purchase days and spend in the last `decliningWindowDays` up to `day` and in the window before.
+    private static func windows(_ inputs: ChurnInputs, asOfDay day: Int, thresholds t: ChurnThresholds) -> (recentDays: Int, recentSpend: Double, previousDays: Int, previousSpend: Double) {
         let window = t.decliningWindowDays
         var recentDays = 0, previousDays = 0, recentSpend = 0.0, previousSpend = 0.0
-        for (index, purchaseDay) in days.enumerated() {
+        for (index, purchaseDay) in inputs.purchaseDays.enumerated() {
             if purchaseDay > day - window && purchaseDay <= day {
                 recentDays += 1
                 recentSpend += inputs.purchaseSpend[index]
@@ -130,21 +215,31 @@ public enum ChurnRules {
                 previousSpend += inputs.purchaseSpend[index]
             }
         }
-        if previousDays >= t.decliningMinimumPurchaseDays,
-           Double(recentDays) < t.decliningFraction * Double(previousDays) || recentSpend < t.decliningFraction * previousSpend {
-            flags.append(ChurnFlag(
-                reason: .declining,
-                evidence: "\(recentDays) purchase days and \(format(recentSpend)) spent in the last \(window) days, against \(previousDays) and \(format(previousSpend)) in the \(window) before"
-            ))
+        return (recentDays, recentSpend, previousDays, previousSpend)
+    }
+
+    /// The evidence of a raised flag, in words.
+    private static func evidence(of reason: ChurnFlag.Reason, _ inputs: ChurnInputs, asOfDay day: Int, thresholds t: ChurnThresholds) -> String {
+        switch reason {
+        case .overdue:
+            guard let overdue = overdue(inputs, asOfDay: day, thresholds: t) else { return "" }
+            let basis = overdue.cycle.map { "\(format($0)) days per purchase, × \(format(t.overdueFactor))" } ?? "a single purchase day"
+            return "\(overdue.since) days since the last purchase; limit \(format(overdue.limit)) days (\(basis))"
+        case .detractor:
+            guard let nps = inputs.latestNPS else { return "" }
+            return "NPS \(nps.score) given \(day - nps.day) days ago"
+        case .openComplaint:
+            guard let oldest = inputs.openComplaintDays.min() else { return "" }
+            return "\(inputs.openComplaintDays.count) open complaint(s), the oldest open for \(day - oldest) days"
+        case .declining:
+            let w = windows(inputs, asOfDay: day, thresholds: t)
+            let window = t.decliningWindowDays
+            return "\(w.recentDays) purchase days and \(format(w.recentSpend)) spent in the last \(window) days, against \(w.previousDays) and \(format(w.previousSpend)) in the \(window) before"
+        case .negativeSentiment:
+            return "mean mention sentiment \(format(inputs.meanSentiment ?? 0)) below \(format(t.negativeSentimentThreshold))"
+        case .lowPAlive:
+            return "P(alive) \(format(inputs.probabilityAlive ?? 0)) below \(format(t.lowPAliveThreshold)) (BG/NBD)"
         }
-        if let sentiment = inputs.meanSentiment, sentiment < t.negativeSentimentThreshold {
-            flags.append(ChurnFlag(reason: .negativeSentiment, evidence: "mean mention sentiment \(format(sentiment)) below \(format(t.negativeSentimentThreshold))"))
-        }
-        if let alive = inputs.probabilityAlive, alive < t.lowPAliveThreshold {
-            flags.append(ChurnFlag(reason: .lowPAlive, evidence: "P(alive) \(format(alive)) below \(format(t.lowPAliveThreshold)) (BG/NBD)"))
-        }
-        let risk = min(1, flags.reduce(0) { $0 + (t.weights[$1.reason.rawValue] ?? 0) })
-        return (flags, risk)
     }
 
     private static func format(_ value: Double) -> String {

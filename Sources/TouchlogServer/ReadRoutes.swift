@@ -83,7 +83,9 @@ struct ReadRoutes: Sendable {
 
 
     /// Flagged customers, riskiest first (then by id), `limit` a page (default 50, up to 1000);
-    /// `nextCursor` continues after the last one. Scans every profile, off the event loops.
+    /// `nextCursor` continues after the last one. Off the event loops; for now, reads the kept churn
+    /// list when the server's thresholds are the kept ones (`touchlog churn keep`), else evaluates
+    /// every profile.
     private func churnList(_ request: Request) async throws -> Response {
         let query = Query(request: request)
         let horizon = try query.horizon()

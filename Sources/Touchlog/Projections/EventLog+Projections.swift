@@ -37,7 +37,7 @@ extension EventLog {
             guard var checkpoint = try checkpoint(of: view, in: txn),
                   checkpoint.version == view.projector.version, checkpoint.position == oldHead
             else { continue }  // stale: left to a rebuild, and readers are told so
-            let store = ViewStore(txn: txn, database: view.slots[Int(checkpoint.liveSlot)])
+            let store = ViewStore(txn: txn, database: view.slots[Int(checkpoint.liveSlot)], meta: meta)
             try view.projector.apply(stored, to: store)
             checkpoint.position = newHead
             try save(checkpoint, of: view, in: txn)
@@ -148,7 +148,7 @@ extension EventLog {
         guard Int(try txn.statistics(spare).entries) == entries else {
             throw TouchlogError(.storage, "another rebuild of the \(view.projector.name) view ran at the same time; run the rebuild again")
         }
-        return ViewStore(txn: txn, database: spare)
+        return ViewStore(txn: txn, database: spare, meta: meta)
     }
 
     private func writeRebuild<R>(_ names: String, _ body: (Transaction) throws -> R) throws(TouchlogError) -> R {
@@ -177,7 +177,7 @@ extension EventLog {
                     checkpoint.rebuildPosition = 0
                 }
                 let target = min(head, checkpoint.rebuildPosition + UInt64(chunkSize))
-                let store = ViewStore(txn: txn, database: spare)
+                let store = ViewStore(txn: txn, database: spare, meta: meta)
                 var chunk: [StoredEvent] = []
                 chunk.reserveCapacity(Int(target - checkpoint.rebuildPosition))
                 try forEachEventForProjection(txn, after: checkpoint.rebuildPosition, through: target) { chunk.append($0) }

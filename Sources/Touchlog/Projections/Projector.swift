@@ -61,6 +61,8 @@ extension Projector {
 public struct ViewStore {
     let txn: Transaction
     let database: Database
+    /// The log's `meta` database, for settings a view is computed with (the kept churn list's).
+    let meta: Database
 
     /// The value under `key`, valid only during the call.
     public func get(_ key: [UInt8]) throws -> UnsafeRawBufferPointer? {

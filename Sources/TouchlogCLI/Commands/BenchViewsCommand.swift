@@ -13,7 +13,8 @@ struct BenchViewsCommand: ParsableCommand {
         of the profile view on 1 and on all cores; one customer's profile and churn flags as of a \
         random past time and profile as known at a random past position (latency percentiles, wall \
         and CPU time: CPU time leaves out waits for cores other processes hold); one customer's \
-        loyalty as of a day; a full replay of the log; and, with --rebuild, a rebuild of every \
+        loyalty as of a day; `churn list --limit 100` for now from the kept list and by evaluating \
+        every customer; a full replay of the log; and, with --rebuild, a rebuild of every \
         view. Prints figures; never fails on time.
         """
     )
@@ -29,7 +30,7 @@ struct BenchViewsCommand: ParsableCommand {
     @Flag(help: "Also rebuild every view (rewrites them; readers go on).")
     var rebuild = false
 
-    @Option(help: "Only these measurements, comma-separated: reads, as-of, loyalty, replay (and rebuild with --rebuild).")
+    @Option(help: "Only these measurements, comma-separated: reads, as-of, loyalty, churn-list, replay (and rebuild with --rebuild).")
     var only: String?
 
     private func wants(_ measurement: String) -> Bool {
@@ -81,6 +82,7 @@ struct BenchViewsCommand: ParsableCommand {
             print("one customer's profile as known at a random position: \(knownAt)")
         }
         if wants("loyalty") { try measureLoyalty(of: customers, asOf: Timestamp(microseconds: latest - 30 * 86_400_000_000), log: log) }
+        if wants("churn-list") { try measureChurnList(log: log) }
         if wants("replay") {
             var replayed = 0
             let replaySeconds = try measure { replayed = try log.replay(at: Horizon(position: head)).eventsFolded }
@@ -102,6 +104,24 @@ struct BenchViewsCommand: ParsableCommand {
             try loyalty.measure { _ = try log.loyalty(of: customers[index % customers.count], asOf: day) }
         }
         print("one customer's loyalty as of a day: first \(String(format: "%.1f", first * 1000)) ms (RFM population pass), then \(loyalty)")
+    }
+
+    /// `churn list --limit 100` for now: from the kept list, and by evaluating every customer.
+    private func measureChurnList(log: EventLog) throws {
+        let thresholds = try reportingFailures { try log.keptChurnThresholds() }
+        let now = Timestamp.now
+        var kept: [CustomerChurn] = [], full: [CustomerChurn] = []
+        func best(_ runs: Int, _ body: () throws -> Void) throws -> Double {
+            try (0..<runs).map { _ in try measure(body) }.min()!
+        }
+        let keptSeconds = try best(5) {
+            kept = try log.churnList(presentAt: now, thresholds: thresholds, flag: nil, minimumRisk: 0, limit: 100)
+        }
+        let fullSeconds = try best(2) {
+            full = try log.churnList(presentAt: now, thresholds: thresholds, flag: nil, minimumRisk: 0, limit: 100, keptList: false)
+        }
+        let same = kept.map { "\($0.customer) \($0.risk) \($0.flags)" } == full.map { "\($0.customer) \($0.risk) \($0.flags)" }
+        print("churn list for now, limit 100: kept list \(String(format: "%.1f", keptSeconds * 1000)) ms, every customer evaluated \(String(format: "%.1f", fullSeconds * 1000)) ms (best of 5 and 2; \(same ? "same list" : "THE LISTS DIFFER"))")
     }
 
     private func measure(_ body: () throws -> Void) throws -> Double {

@@ -13,7 +13,8 @@ struct ModelFitCommand: ParsableCommand {
         fitted by maximum likelihood, and Gamma-Gamma on the repeat customers. With \
         --holdout-end, the repeat purchase periods after --as-of up to that day are compared with \
         the model's expectation, in total and by calibration frequency. The fitted models replace \
-        the stored ones (the loyalty of `touchlog clv` comes from them). --customers FILE writes \
+        the stored ones (the loyalty of `touchlog clv` comes from them) and the kept churn list is \
+        recomputed with them (its low_p_alive flags). --customers FILE writes \
         each customer's summary, P(alive), expected purchases over the holdout (or a year) and \
         12-month CLV at 1% a month as NDJSON. Exit status 1 when the data cannot be fitted or the \
         fit does not converge.

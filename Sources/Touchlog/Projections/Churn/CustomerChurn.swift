@@ -38,30 +38,20 @@ extension EventLog {
     }
 
     /// Every customer with at least one flag at `horizon` (optionally one given flag, a minimum
-    /// risk), riskiest first, at most `limit`. The present comes from the profile view in one
-    /// snapshot; any other horizon from a replay of the log.
+    /// risk), riskiest first (then by customer), at most `limit`. The present comes from the
+    /// profile view in one snapshot: from the kept churn list when `thresholds` are the kept ones
+    /// (see ``keepChurnThresholds(_:)``; only the listed customers are evaluated), else by
+    /// evaluating every profile (``churnListFallbackReason(thresholds:)`` says why). Any other
+    /// horizon comes from a replay of the log.
     public func churnList(
         at horizon: Horizon = .present, thresholds: ChurnThresholds = ChurnThresholds(), flag: ChurnFlag.Reason? = nil,
         minimumRisk: Double = 0, limit: Int = 100
     ) throws(TouchlogError) -> [CustomerChurn] {
-        func keep(_ churn: CustomerChurn) -> Bool {
-            guard !churn.flags.isEmpty, churn.risk >= minimumRisk else { return false }
-            return flag.map { flag in churn.flags.contains { $0.reason == flag } } ?? true
+        guard !horizon.isPresent else {
+            return try churnList(presentAt: .now, thresholds: thresholds, flag: flag, minimumRisk: minimumRisk, limit: limit)
         }
-        var flagged: [CustomerChurn] = []
-        if !horizon.isPresent {
-            flagged = try replay(at: horizon).churn(thresholds: thresholds).filter(keep)
-        } else {
-            let asOf = Timestamp.now
-            try withView("profile") { txn, database in
-                let model = try storedModel(in: txn)
-                try Self.forEachProfile(in: txn, database) { subject, profile in
-                    let churn = Self.churn(of: subject, profile, asOf: asOf, thresholds: thresholds, model: model)
-                    if keep(churn) { flagged.append(churn) }
-                }
-            }
-        }
-        flagged.sort { $0.risk != $1.risk ? $0.risk > $1.risk : $0.customer < $1.customer }
+        var flagged = try replay(at: horizon).churn(thresholds: thresholds).filter { $0.isListed(flag: flag, minimumRisk: minimumRisk) }
+        flagged.sort { CustomerChurn.listOrder(($0.risk, $0.customer), ($1.risk, $1.customer)) }
         return Array(flagged.prefix(limit))
     }
 
@@ -86,14 +76,20 @@ extension EventLog {
     ) -> (churn: CustomerChurn, prediction: ModelPrediction?) {
         let day = Timestamp.day(of: asOf)
         let spend = profile.spendByDay.filter { $0.day <= day }
-        let nps = profile.latestNPS.flatMap { $0.time <= asOf ? (score: $0.score, day: Timestamp.day(of: $0.time)) : nil }
         let prediction = model?.prediction(spend, asOfDay: day)
-        let inputs = ChurnInputs(
-            purchaseDays: spend.map(\.day), purchaseSpend: spend.map(\.spend), latestNPS: nps,
-            openComplaintDays: profile.complaintsOpen(at: asOf).map(Timestamp.day(of:)), meanSentiment: profile.meanSentiment,
-            probabilityAlive: prediction?.probabilityAlive
-        )
+        let inputs = churnInputs(of: profile, asOf: asOf, purchases: spend, probabilityAlive: prediction?.probabilityAlive)
         let (flags, risk) = ChurnRules.evaluate(inputs, asOfDay: day, thresholds: thresholds)
         return (CustomerChurn(customer: subject, asOf: asOf, flags: flags, risk: risk), prediction)
+    }
+
+    /// What the churn rules look at for a customer as of `asOf`, given their purchases by then
+    /// (`profile.spendByDay` up to the as-of day) and P(alive) from the stored model, if any.
+    static func churnInputs(of profile: CustomerProfile, asOf: Timestamp, purchases spend: [DailySpend], probabilityAlive: Double?) -> ChurnInputs {
+        let nps = profile.latestNPS.flatMap { $0.time <= asOf ? (score: $0.score, day: Timestamp.day(of: $0.time)) : nil }
+        return ChurnInputs(
+            purchaseDays: spend.map(\.day), purchaseSpend: spend.map(\.spend), latestNPS: nps,
+            openComplaintDays: profile.complaintsOpen(at: asOf).map(Timestamp.day(of:)), meanSentiment: profile.meanSentiment,
+            probabilityAlive: probabilityAlive
+        )
     }
 }

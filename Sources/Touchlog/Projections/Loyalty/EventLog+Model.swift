@@ -75,10 +75,14 @@ extension EventLog {
         return Double(seconds) + Double(attoseconds) * 1e-18
     }
 
-    /// Stores `model` as the database's fitted model, replacing any earlier one.
+    /// Stores `model` as the database's fitted model, replacing any earlier one, and recomputes
+    /// the kept churn list with it (its `low_p_alive` flags), in the same transaction.
     public func storeModel(_ model: FittedModel) throws(TouchlogError) {
         do {
-            try environment.write { txn in try txn.put(meta, key: FittedModel.key, value: model.encoded) }
+            try environment.write { txn in
+                try txn.put(meta, key: FittedModel.key, value: model.encoded)
+                try recomputeChurnWatch(txn)
+            }
         } catch {
             throw TouchlogError.storage(error, while: "storing the fitted model")
         }

@@ -21,9 +21,7 @@ extension FittedModel {
     /// The prediction for a customer with these purchases as of `asOfDay`, summarised in the
     /// model's period; `nil` when nothing was bought by then.
     func prediction(_ days: [DailySpend], asOfDay: Int) -> ModelPrediction? {
-        guard let summary = PurchaseSummaries.summarize(days, asOfDay: asOfDay, period: period),
-              let pattern = try? PurchasePattern(summary)
-        else { return nil }
+        guard let (summary, pattern) = pattern(days, asOfDay: asOfDay) else { return nil }
         let months = Self.defaultHorizonMonths
         return ModelPrediction(
             probabilityAlive: purchases.probabilityAlive(pattern),
@@ -31,5 +29,18 @@ extension FittedModel {
             horizonMonths: months,
             lifetimeValue: lifetimeValue(pattern, monetary: summary.monetary, months: months, monthlyDiscountRate: Self.defaultMonthlyDiscountRate),
             modelAsOf: asOf)
+    }
+
+    /// P(alive) as ``prediction(_:asOfDay:)`` gives it, without the rest of the prediction.
+    func probabilityAlive(_ days: [DailySpend], asOfDay: Int) -> Double? {
+        pattern(days, asOfDay: asOfDay).map { purchases.probabilityAlive($0.pattern) }
+    }
+
+    /// The purchase summary as of `asOfDay` in the model's period, and its pattern.
+    private func pattern(_ days: [DailySpend], asOfDay: Int) -> (summary: PurchaseSummary, pattern: PurchasePattern)? {
+        guard let summary = PurchaseSummaries.summarize(days, asOfDay: asOfDay, period: period),
+              let pattern = try? PurchasePattern(summary)
+        else { return nil }
+        return (summary, pattern)
     }
 }

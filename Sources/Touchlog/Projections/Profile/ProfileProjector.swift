@@ -1,8 +1,9 @@
 /// The `profile` view: one `CustomerProfile` per customer, keyed by subject, and beside it the
-/// customer's history snapshots (see `ProfileHistory`), which answer questions about the past.
+/// customer's history snapshots (see `ProfileHistory`), which answer questions about the past, and
+/// the kept churn list (see `ChurnWatch`), which answers `churn list` without evaluating everyone.
 public struct ProfileProjector: Projector {
     public let name = "profile"
-    public let version: UInt32 = 4
+    public let version: UInt32 = 5
     /// A customer's every `snapshotInterval`-th event leaves a snapshot of their profile.
     public let snapshotInterval: Int
 
@@ -17,23 +18,27 @@ public struct ProfileProjector: Projector {
     }
 
     /// Decodes each customer's profile once per batch, folds all their events, encodes it once.
+    /// Updates each customer's kept churn list entries with their profile.
     public func apply(_ events: [StoredEvent], to view: ViewStore) throws {
-        var customers: [String: (state: ProfileFolder.Customer, hadOpenBlock: Bool)] = [:]
+        var customers: [String: (state: ProfileFolder.Customer, previous: CustomerProfile, hadOpenBlock: Bool)] = [:]
         for event in events {
             let subject = event.event.subject
             if customers[subject] == nil {
                 let profile = try view.get(Array(subject.utf8)).map { try CustomerProfile(encoded: $0) } ?? CustomerProfile()
                 let openKey = ProfileHistory.openBlockKey(subject)
                 let open = try openKey.withUnsafeBytes { key in try view.get(openKey).map { try ProfileHistory.decodeOpenBlock($0, key: key) } }
-                customers[subject] = (ProfileFolder.Customer(profile: profile, history: ProfileHistoryTracker(blockEarliest: open)), open != nil)
+                customers[subject] = (ProfileFolder.Customer(profile: profile, history: ProfileHistoryTracker(blockEarliest: open)), profile, open != nil)
             }
             if let snapshot = ProfileFolder.fold(event, into: &customers[subject]!.state, snapshotInterval: snapshotInterval) {
                 try view.put(snapshot.key, snapshot.value)
             }
         }
+        guard !customers.isEmpty else { return }
+        let settings = try ChurnWatch.settings(of: view)
         for (subject, customer) in customers {
             try view.put(Array(subject.utf8), customer.state.profile.encoded)
             try ProfileFolder.writeOpenBlock(customer.state.history, of: subject, replacing: customer.hadOpenBlock, to: view)
+            try ChurnWatch.replace(of: subject, previous: customer.previous, with: customer.state.profile, settings: settings, in: view)
         }
     }
 
@@ -90,9 +95,11 @@ struct ProfileFolder: ViewFolder {
     }
 
     func write(to view: ViewStore) throws {
+        let settings = try ChurnWatch.settings(of: view)
         for (subject, customer) in customers {
             try view.put(Array(subject.utf8), customer.profile.encoded)
             if snapshotInterval != nil { try Self.writeOpenBlock(customer.history, of: subject, replacing: false, to: view) }
+            try ChurnWatch.put(of: subject, customer.profile, settings: settings, in: view)
         }
         for snapshot in snapshots { try view.put(snapshot.key, snapshot.value) }
     }

@@ -1,0 +1,252 @@
+import LMDB
+import TouchlogAnalytics
+
+/// One customer's entries in the kept churn list: on which days after their latest event they
+/// have churn flags, with which reasons and risk.
+///
+/// The churn rules look only at the customer's profile and the evaluation day. After the day of
+/// the customer's latest event nothing in the profile changes with the day except the day itself,
+/// so the raised flags and the risk change only on days that follow from the profile
+/// (`ChurnRules.changeDays`) and, with a stored model, on the day P(alive) falls below its
+/// threshold (P(alive) of the BG/NBD model only falls as T grows with frequency and recency
+/// fixed, so that day is found by bisection). The watch evaluates the rules on each of those days
+/// and keeps the stretches of days with at least one flag. Days up to the latest event day are
+/// not covered: the kept list evaluates those customers in full.
+///
+/// Stored in the profile view beside the profiles, under keys that start with a 0x00 byte (a
+/// subject never does; see `Docs/Storage.md`):
+/// ```
+/// 00 'w' until subject        interval: u8 format (1), i32 from day, f64 risk, u8 reasons, u32 check
+/// 00 'l' lastDay subject      latest:   u8 format (1), u32 n, n × i32 until (of the customer's intervals), u32 check
+/// 00 's'                      settings: u8 format (1), the thresholds, u8 has model, the model, u32 check
+/// ```
+/// Days are UTC days since 1970-01-01; in keys as 4 bytes big-endian with the sign bit flipped
+/// (so that they sort as numbers), in values little-endian. An interval covers the days
+/// `from..<until`; `until` is `Int32.max` when it has no end. The checks are `SealedEntry`'s.
+struct ChurnWatch: Equatable {
+    /// Days `from..<until` on which a customer has the same flags (at least one) and risk.
+    struct Interval: Equatable {
+        var from: Int32
+        var until: Int32
+        var reasons: ChurnReasons
+        var risk: Double
+    }
+
+    /// What the watch is computed with: the kept thresholds and the stored model, if any.
+    struct Settings: Equatable {
+        var thresholds: ChurnThresholds
+        var model: FittedModel?
+
+        static func == (a: Settings, b: Settings) -> Bool {
+            a.thresholds.watchEncoded == b.thresholds.watchEncoded && a.model?.encoded == b.model?.encoded
+        }
+    }
+
+    /// The `until` of an interval without end.
+    static let forever = Int32.max
+    /// The last day the watch looks at (P(alive) is searched up to it).
+    static let lastWatchedDay = Int(Int32.max) - 1
+
+    /// The day of the customer's latest event: days up to it are evaluated in full.
+    let lastDay: Int32
+    /// The stretches of days after `lastDay` with at least one flag, ascending and disjoint.
+    let intervals: [Interval]
+
+    /// The watch of a customer with this profile, or `nil` for an empty profile.
+    init?(_ profile: CustomerProfile, settings: Settings) {
+        guard let latest = profile.lastSeen else { return nil }
+        let lastDay = Int(Int32(clamping: Timestamp.day(of: latest)))
+        self.lastDay = Int32(lastDay)
+        guard lastDay < Self.lastWatchedDay else {
+            intervals = []
+            return
+        }
+        let spend = profile.spendByDay
+        // Any as-of time from the latest event on gives the same inputs.
+        var inputs = EventLog.churnInputs(of: profile, asOf: latest, purchases: spend, probabilityAlive: nil)
+        let thresholds = settings.thresholds
+        func raised(on day: Int) -> (reasons: ChurnReasons, risk: Double) {
+            inputs.probabilityAlive = settings.model?.probabilityAlive(spend, asOfDay: day)
+            return ChurnRules.raised(inputs, asOfDay: day, thresholds: thresholds)
+        }
+        let start = lastDay + 1
+        var days = ChurnRules.changeDays(inputs, after: lastDay, thresholds: thresholds)
+        days.append(start)
+        if settings.model != nil, let low = Self.firstDay(from: start, where: { raised(on: $0).reasons.contains(.lowPAlive) }) {
+            days.append(low)
+        }
+        days = Set(days.filter { $0 <= Self.lastWatchedDay }).sorted()
+        var intervals: [Interval] = []
+        for (index, day) in days.enumerated() {
+            let (reasons, risk) = raised(on: day)
+            let until = index + 1 < days.count ? Int32(days[index + 1]) : Self.forever
+            if let last = intervals.last, last.until == Int32(day), last.reasons == reasons, last.risk.bitPattern == risk.bitPattern {
+                intervals[intervals.count - 1].until = until
+            } else if !reasons.isEmpty {
+                intervals.append(Interval(from: Int32(day), until: until, reasons: reasons, risk: risk))
+            }
+        }
+        self.intervals = intervals
+    }
+
+    /// The first day from `start` through `lastWatchedDay` on which `holds` is true, for a
+    /// `holds` that stays true once it is; `nil` if there is none.
+    static func firstDay(from start: Int, where holds: (Int) -> Bool) -> Int? {
+        if holds(start) { return start }
+        var below = start, step = 1
+        var above: Int
+        while true {  // doubling steps: the day is usually near
+            above = min(lastWatchedDay, below + step)
+            if holds(above) { break }
+            if above == lastWatchedDay { return nil }
+            below = above
+            step *= 2
+        }
+        while above - below > 1 {
+            let middle = below + (above - below) / 2
+            if holds(middle) { above = middle } else { below = middle }
+        }
+        return above
+    }
+}
+
+// MARK: - Stored form
+
+extension ChurnWatch {
+    static let format: UInt8 = 1
+    static let intervalTag = UInt8(ascii: "w")
+    static let latestTag = UInt8(ascii: "l")
+    static let settingsKey: [UInt8] = [0, UInt8(ascii: "s")]
+
+    /// Whether a key of the profile view is one of the kept churn list's.
+    static func isWatchKey(_ key: UnsafeRawBufferPointer) -> Bool { key.first == 0 }
+
+    /// `00 tag day(4 bytes, big-endian, sign flipped) subject`.
+    static func key(_ tag: UInt8, day: Int32, subject: String) -> [UInt8] {
+        var key = dayPrefix(tag, day: day)
+        key.append(contentsOf: subject.utf8)
+        return key
+    }
+
+    /// The start of the keys of `tag` from `day` on.
+    static func dayPrefix(_ tag: UInt8, day: Int32) -> [UInt8] {
+        var key: [UInt8] = [0, tag]
+        withUnsafeBytes(of: (UInt32(bitPattern: day) ^ 0x8000_0000).bigEndian) { key.append(contentsOf: $0) }
+        return key
+    }
+
+    /// The tag, day and subject bytes of a watch key, or `nil` if it is not one.
+    static func parseKey(_ key: UnsafeRawBufferPointer) -> (tag: UInt8, day: Int32, subject: UnsafeRawBufferPointer)? {
+        guard key.count > 6, key[0] == 0 else { return nil }
+        let biased = UInt32(bigEndian: key.loadUnaligned(fromByteOffset: 2, as: UInt32.self))
+        return (key[1], Int32(bitPattern: biased ^ 0x8000_0000), UnsafeRawBufferPointer(rebasing: key[6...]))
+    }
+
+    /// The entries of a customer: one per interval and the latest-day entry.
+    func entries(of subject: String) -> [(key: [UInt8], value: [UInt8])] {
+        var entries: [(key: [UInt8], value: [UInt8])] = []
+        entries.reserveCapacity(intervals.count + 1)
+        for interval in intervals {
+            let key = Self.key(Self.intervalTag, day: interval.until, subject: subject)
+            var writer = ByteWriter(capacity: 16)
+            writer.write(Self.format)
+            writer.write(interval.from)
+            writer.write(interval.risk)
+            writer.write(interval.reasons.rawValue)
+            entries.append((key, SealedEntry.seal(writer.bytes, key: key)))
+        }
+        let key = Self.key(Self.latestTag, day: lastDay, subject: subject)
+        var writer = ByteWriter(capacity: 8 + 4 * intervals.count)
+        writer.write(Self.format)
+        writer.write(UInt32(intervals.count))
+        for interval in intervals { writer.write(interval.until) }
+        entries.append((key, SealedEntry.seal(writer.bytes, key: key)))
+        return entries
+    }
+
+    /// An interval entry: `from`, `risk` and `reasons` (its `until` is in the key).
+    static func decodeInterval(key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) throws(TouchlogError) -> (from: Int32, risk: Double, reasons: ChurnReasons) {
+        guard let payload = SealedEntry.open(value, key: key) else { throw damaged }
+        var reader = ByteReader(payload)
+        guard (try? reader.read(UInt8.self)) == format, let from = try? reader.read(Int32.self), let risk = try? reader.readDouble(),
+              let reasons = try? reader.read(UInt8.self), reader.isAtEnd
+        else { throw damaged }
+        return (from, risk, ChurnReasons(rawValue: reasons))
+    }
+
+    /// A latest-day entry: the `until` days of the customer's intervals.
+    static func decodeLatest(key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) throws(TouchlogError) -> [Int32] {
+        guard let payload = SealedEntry.open(value, key: key) else { throw damaged }
+        var reader = ByteReader(payload)
+        guard (try? reader.read(UInt8.self)) == format, let count = try? reader.read(UInt32.self) else { throw damaged }
+        var untils: [Int32] = []
+        for _ in 0..<count {
+            guard let until = try? reader.read(Int32.self) else { throw damaged }
+            untils.append(until)
+        }
+        guard reader.isAtEnd else { throw damaged }
+        return untils
+    }
+
+    static var damaged: TouchlogError {
+        TouchlogError(.corruption, "the kept churn list in the profile view is damaged; run `touchlog rebuild profile`")
+    }
+}
+
+// MARK: - Upkeep
+
+extension ChurnWatch {
+    /// Replaces a customer's entries: removes those of their previous profile (`previous`, empty
+    /// for a new customer) and stores those of `profile`.
+    static func replace(of subject: String, previous: CustomerProfile, with profile: CustomerProfile, settings: Settings, in view: ViewStore) throws {
+        if let latest = previous.lastSeen {
+            let key = key(latestTag, day: Int32(clamping: Timestamp.day(of: latest)), subject: subject)
+            guard let value = try view.get(key) else { throw damaged }
+            let untils = try key.withUnsafeBytes { key in try decodeLatest(key: key, value: value) }
+            for until in untils { try view.delete(Self.key(intervalTag, day: until, subject: subject)) }
+            try view.delete(key)
+        }
+        try put(of: subject, profile, settings: settings, in: view)
+    }
+
+    /// Stores a customer's entries (where they have none).
+    static func put(of subject: String, _ profile: CustomerProfile, settings: Settings, in view: ViewStore) throws {
+        guard let watch = ChurnWatch(profile, settings: settings) else { return }
+        for entry in watch.entries(of: subject) { try view.put(entry.key, entry.value) }
+    }
+
+    /// The settings a view's entries were computed with; for a view without entries yet, the
+    /// kept ones (from the log's `meta`), which are then recorded in the view.
+    static func settings(of view: ViewStore) throws -> Settings {
+        if let stored = try view.get(settingsKey) {
+            return try settingsKey.withUnsafeBytes { key throws(TouchlogError) in try decodeSettings(key: key, value: stored) }
+        }
+        let settings = Settings(
+            thresholds: try EventLog.keptChurnThresholds(view.txn, meta: view.meta),
+            model: try view.txn.get(view.meta, key: FittedModel.key).map { bytes throws in try FittedModel(encoded: bytes) }
+        )
+        try view.put(settingsKey, encodeSettings(settings))
+        return settings
+    }
+
+    static func encodeSettings(_ settings: Settings) -> [UInt8] {
+        var writer = ByteWriter()
+        writer.write(format)
+        let thresholds = settings.thresholds.watchEncoded
+        thresholds.withUnsafeBytes { writer.write(block: $0) }
+        writer.write(UInt8(settings.model == nil ? 0 : 1))
+        if let model = settings.model?.encoded { model.withUnsafeBytes { writer.write(block: $0) } }
+        return SealedEntry.seal(writer.bytes, key: settingsKey)
+    }
+
+    static func decodeSettings(key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) throws(TouchlogError) -> Settings {
+        guard let payload = SealedEntry.open(value, key: key) else { throw damaged }
+        var reader = ByteReader(payload)
+        guard (try? reader.read(UInt8.self)) == format, let thresholds = try? reader.readBlock(), let hasModel = try? reader.read(UInt8.self) else {
+            throw damaged
+        }
+        let model = hasModel == 1 ? try? reader.readBlock() : nil
+        guard reader.isAtEnd, hasModel == 0 || model != nil else { throw damaged }
+        return Settings(thresholds: try ChurnThresholds(watchEncoded: thresholds), model: try model.map { bytes throws(TouchlogError) in try FittedModel(encoded: bytes) })
+    }
+}

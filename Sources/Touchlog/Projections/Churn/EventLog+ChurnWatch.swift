@@ -1,0 +1,199 @@
+import LMDB
+import TouchlogAnalytics
+
+extension EventLog {
+    /// The `meta` key of the kept churn thresholds (absent: the defaults).
+    static let churnThresholdsKey = Array("churn.thresholds".utf8)
+
+    /// The churn thresholds the kept churn list is computed with: the defaults until
+    /// ``keepChurnThresholds(_:)`` stores others. `churnList` at the present answers from the kept
+    /// list only when it is asked with these thresholds.
+    public func keptChurnThresholds() throws(TouchlogError) -> ChurnThresholds {
+        try withSnapshot("reading the kept churn thresholds") { txn in try Self.keptChurnThresholds(txn, meta: meta) }
+    }
+
+    static func keptChurnThresholds(_ txn: Transaction, meta: Database) throws -> ChurnThresholds {
+        try txn.get(meta, key: churnThresholdsKey).map { bytes throws(TouchlogError) in try ChurnThresholds(watchEncoded: bytes) } ?? ChurnThresholds()
+    }
+
+    /// Keeps the churn list for `thresholds`: stores them as the kept thresholds and recomputes
+    /// every customer's entries of the kept list, in one write transaction (one pass over the
+    /// profiles). Appends keep the list up to date from then on.
+    public func keepChurnThresholds(_ thresholds: ChurnThresholds) throws(TouchlogError) {
+        do {
+            try environment.write { txn in
+                try txn.put(meta, key: Self.churnThresholdsKey, value: thresholds.watchEncoded)
+                try recomputeChurnWatch(txn)
+            }
+        } catch {
+            throw TouchlogError.storage(error, while: "keeping the churn thresholds")
+        }
+    }
+
+    /// Recomputes the kept churn list of the live profile view with the kept thresholds and the
+    /// stored model, after either changed. Does nothing when the profile view is out of date: its
+    /// rebuild computes the list with the settings of then.
+    func recomputeChurnWatch(_ txn: Transaction) throws {
+        guard let view = views.first(where: { $0.projector.name == "profile" }), let checkpoint = try checkpoint(of: view, in: txn),
+              checkpoint.version == view.projector.version, checkpoint.position == (try readMetadata(txn).head)
+        else { return }
+        let store = ViewStore(txn: txn, database: view.slots[Int(checkpoint.liveSlot)], meta: meta)
+        var stale: [[UInt8]] = []
+        try txn.withCursor(store.database) { cursor in
+            var entry = try cursor.first()
+            while let current = entry, ChurnWatch.isWatchKey(current.key) {
+                stale.append(Array(current.key))
+                entry = try cursor.next()
+            }
+        }
+        for key in stale { try store.delete(key) }
+        let settings = try ChurnWatch.settings(of: store)
+        var entries: [(key: [UInt8], value: [UInt8])] = []
+        try Self.forEachProfile(in: txn, store.database) { subject, profile in
+            if let watch = ChurnWatch(profile, settings: settings) { entries += watch.entries(of: subject) }
+        }
+        for entry in entries { try store.put(entry.key, entry.value) }
+    }
+
+    /// Every entry of the kept churn list in the profile view, in key order (for tests).
+    package func keptChurnListEntries() throws(TouchlogError) -> [(key: [UInt8], value: [UInt8])] {
+        try withView("profile") { txn, database in
+            var entries: [(key: [UInt8], value: [UInt8])] = []
+            try txn.withCursor(database) { cursor in
+                var entry = try cursor.first()
+                while let current = entry, ChurnWatch.isWatchKey(current.key) {
+                    entries.append((Array(current.key), Array(current.value)))
+                    entry = try cursor.next()
+                }
+            }
+            return entries
+        }
+    }
+
+    /// Why `churnList` at the present would evaluate every customer instead of reading the kept
+    /// list for `thresholds`, in words a person can act on; `nil` when it reads the kept list.
+    public func churnListFallbackReason(thresholds: ChurnThresholds) throws(TouchlogError) -> String? {
+        try withView("profile") { txn, database in
+            try keptListMismatch(txn, database, thresholds: thresholds, model: try storedModel(in: txn))
+        }
+    }
+
+    private func keptListMismatch(_ txn: Transaction, _ database: Database, thresholds: ChurnThresholds, model: FittedModel?) throws -> String? {
+        guard let stored = try txn.get(database, key: ChurnWatch.settingsKey) else {
+            return "the profile view keeps no churn list; run `touchlog churn keep`"
+        }
+        let kept = try ChurnWatch.settingsKey.withUnsafeBytes { key throws(TouchlogError) in try ChurnWatch.decodeSettings(key: key, value: stored) }
+        if kept.thresholds.watchEncoded != thresholds.watchEncoded {
+            return "the churn thresholds differ from the kept ones; to keep these, run `touchlog churn keep` with the same --config or TOUCHLOG_CHURN_CONFIG"
+        }
+        if kept.model?.encoded != model?.encoded {
+            return "the kept churn list was computed with another stored model; run `touchlog churn keep` to recompute it"
+        }
+        return nil
+    }
+
+    /// `churnList` at the present, evaluated at `asOf` (the present is `.now`; tests pass any
+    /// time): from the kept list when it was computed with `thresholds` and the stored model and
+    /// `keptList` is true, else by evaluating every profile.
+    package func churnList(
+        presentAt asOf: Timestamp, thresholds: ChurnThresholds, flag: ChurnFlag.Reason?, minimumRisk: Double, limit: Int,
+        keptList: Bool = true
+    ) throws(TouchlogError) -> [CustomerChurn] {
+        try withView("profile") { txn, database in
+            let model = try storedModel(in: txn)
+            if keptList, try keptListMismatch(txn, database, thresholds: thresholds, model: model) == nil {
+                return try keptChurnList(
+                    txn, database, asOf: asOf, thresholds: thresholds, model: model, flag: flag, minimumRisk: minimumRisk, limit: limit)
+            }
+            var flagged: [CustomerChurn] = []
+            try Self.forEachProfile(in: txn, database) { subject, profile in
+                let churn = Self.churn(of: subject, profile, asOf: asOf, thresholds: thresholds, model: model)
+                if churn.isListed(flag: flag, minimumRisk: minimumRisk) { flagged.append(churn) }
+            }
+            flagged.sort { CustomerChurn.listOrder(($0.risk, $0.customer), ($1.risk, $1.customer)) }
+            return Array(flagged.prefix(limit))
+        }
+    }
+
+    /// The churn list from the kept list: the intervals that hold `asOf`'s day, plus the customers
+    /// with events on or after that day (evaluated in full); only the first `limit` are evaluated
+    /// with their evidence.
+    private func keptChurnList(
+        _ txn: Transaction, _ database: Database, asOf: Timestamp, thresholds: ChurnThresholds, model: FittedModel?,
+        flag: ChurnFlag.Reason?, minimumRisk: Double, limit: Int
+    ) throws -> [CustomerChurn] {
+        guard limit > 0 else { return [] }
+        struct Candidate {
+            var risk: Double
+            var reasons: ChurnReasons
+            var subject: [UInt8]
+            var churn: CustomerChurn?
+        }
+        func profile(_ subject: [UInt8]) throws -> CustomerProfile {
+            guard let bytes = try txn.get(database, key: subject) else { throw ChurnWatch.damaged }
+            return try CustomerProfile(encoded: bytes)
+        }
+        let day = Timestamp.day(of: asOf)
+        var candidates: [Candidate] = []
+        try txn.withCursor(database) { cursor in
+            // Intervals that end after the day (keys by end day), if they started by then.
+            var entry = try ChurnWatch.dayPrefix(ChurnWatch.intervalTag, day: Int32(clamping: day + 1)).withUnsafeBytes { try cursor.seek(atOrAfter: $0) }
+            while let current = entry, let key = ChurnWatch.parseKey(current.key), key.tag == ChurnWatch.intervalTag {
+                let interval = try ChurnWatch.decodeInterval(key: current.key, value: current.value)
+                if Int(interval.from) <= day, CustomerChurn.isListed(interval.reasons, risk: interval.risk, flag: flag, minimumRisk: minimumRisk) {
+                    candidates.append(Candidate(risk: interval.risk, reasons: interval.reasons, subject: Array(key.subject)))
+                }
+                entry = try cursor.next()
+            }
+            // Customers whose latest event is on or after the day: the intervals do not cover them.
+            entry = try ChurnWatch.dayPrefix(ChurnWatch.latestTag, day: Int32(clamping: day)).withUnsafeBytes { try cursor.seek(atOrAfter: $0) }
+            while let current = entry, let key = ChurnWatch.parseKey(current.key), key.tag == ChurnWatch.latestTag {
+                let subject = Array(key.subject)
+                let churn = Self.churn(
+                    of: String(decoding: subject, as: UTF8.self), try profile(subject), asOf: asOf, thresholds: thresholds, model: model)
+                if churn.isListed(flag: flag, minimumRisk: minimumRisk) {
+                    candidates.append(Candidate(risk: churn.risk, reasons: churn.reasons, subject: subject, churn: churn))
+                }
+                entry = try cursor.next()
+            }
+        }
+        if candidates.count > limit {
+            // Only those at least as risky as the limit-th can be in the list.
+            let cutoff = candidates.map(\.risk).sorted(by: >)[limit - 1]
+            candidates.removeAll { $0.risk < cutoff }
+        }
+        var named = candidates.map { ($0, String(decoding: $0.subject, as: UTF8.self)) }
+        named.sort { CustomerChurn.listOrder(($0.0.risk, $0.1), ($1.0.risk, $1.1)) }
+        return try named.prefix(limit).map { candidate, customer in
+            if let churn = candidate.churn { return churn }
+            let churn = Self.churn(of: customer, try profile(candidate.subject), asOf: asOf, thresholds: thresholds, model: model)
+            guard churn.risk.bitPattern == candidate.risk.bitPattern, churn.reasons == candidate.reasons else {
+                throw TouchlogError(.corruption, "the kept churn list disagrees with the profile of \(customer); run `touchlog rebuild profile`")
+            }
+            return churn
+        }
+    }
+}
+
+extension CustomerChurn {
+    /// The raised flags' reasons.
+    var reasons: ChurnReasons { ChurnReasons(flags.map { ChurnReasons($0.reason) }) }
+
+    /// Whether the churn list shows a customer with these flags: at least one flag, at least
+    /// `minimumRisk`, and `flag` among them when given.
+    func isListed(flag: ChurnFlag.Reason?, minimumRisk: Double) -> Bool {
+        Self.isListed(reasons, risk: risk, flag: flag, minimumRisk: minimumRisk)
+    }
+
+    static func isListed(_ reasons: ChurnReasons, risk: Double, flag: ChurnFlag.Reason?, minimumRisk: Double) -> Bool {
+        !reasons.isEmpty && risk >= minimumRisk && (flag.map { reasons.contains($0) } ?? true)
+    }
+
+    /// The churn list's order: riskiest first, then by customer (`String` order, then UTF-8 bytes,
+    /// so that the order is total).
+    static func listOrder(_ a: (risk: Double, customer: String), _ b: (risk: Double, customer: String)) -> Bool {
+        if a.risk != b.risk { return a.risk > b.risk }
+        if a.customer != b.customer { return a.customer < b.customer }
+        return a.customer.utf8.lexicographicallyPrecedes(b.customer.utf8)
+    }
+}
