@@ -69,10 +69,26 @@ public struct ChurnThresholds: Sendable, Equatable, Codable {
     public var decliningMinimumPurchaseDays = 2
     public var negativeSentimentThreshold = -0.2
     public var lowPAliveThreshold = 0.3
-    public var weights: [String: Double] = [
+    public var weights: [String: Double] {
+        get { weightsByName }
+        set {
+            weightsByName = newValue
+            reasonWeights = Self.reasonWeights(newValue)
+        }
+    }
+    private var weightsByName = ChurnThresholds.defaultWeights
+    /// `weights` by reason, in `ChurnReasons.order` (0 for a reason without a weight): the risk
+    /// adds these without hashing reason names.
+    private(set) var reasonWeights = ChurnThresholds.reasonWeights(ChurnThresholds.defaultWeights)
+
+    private static let defaultWeights: [String: Double] = [
         "overdue": 0.35, "detractor": 0.25, "open_complaint": 0.2, "declining": 0.15, "negative_sentiment": 0.05,
         "low_p_alive": 0.3,
     ]
+
+    private static func reasonWeights(_ weights: [String: Double]) -> [Double] {
+        ChurnReasons.order.map { weights[$0.rawValue] ?? 0 }
+    }
 
     public init() {}
 
@@ -96,6 +112,20 @@ public struct ChurnThresholds: Sendable, Equatable, Codable {
         lowPAliveThreshold = try c.decodeIfPresent(Double.self, forKey: .lowPAliveThreshold) ?? d.lowPAliveThreshold
         weights = d.weights.merging(try c.decodeIfPresent([String: Double].self, forKey: .weights) ?? [:]) { $1 }
     }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(overdueFactor, forKey: .overdueFactor)
+        try c.encode(overdueFloorDays, forKey: .overdueFloorDays)
+        try c.encode(detractorWithinDays, forKey: .detractorWithinDays)
+        try c.encode(openComplaintDays, forKey: .openComplaintDays)
+        try c.encode(decliningWindowDays, forKey: .decliningWindowDays)
+        try c.encode(decliningFraction, forKey: .decliningFraction)
+        try c.encode(decliningMinimumPurchaseDays, forKey: .decliningMinimumPurchaseDays)
+        try c.encode(negativeSentimentThreshold, forKey: .negativeSentimentThreshold)
+        try c.encode(lowPAliveThreshold, forKey: .lowPAliveThreshold)
+        try c.encode(weights, forKey: .weights)
+    }
 }
 
 /// A set of churn flag reasons, one bit per ``ChurnFlag/Reason`` in `allCases` order (`overdue` is
@@ -105,16 +135,19 @@ public struct ChurnReasons: OptionSet, Sendable, Hashable {
 
     public init(rawValue: UInt8) { self.rawValue = rawValue }
 
+    /// Every reason, in the order flags are reported in (`allCases` builds a new array each time).
+    static let order = ChurnFlag.Reason.allCases
+
     /// The set holding `reason` alone.
     public init(_ reason: ChurnFlag.Reason) {
-        rawValue = 1 << UInt8(ChurnFlag.Reason.allCases.firstIndex(of: reason)!)
+        rawValue = 1 << UInt8(Self.order.firstIndex(of: reason)!)
     }
 
     /// Whether `reason` is in the set.
     public func contains(_ reason: ChurnFlag.Reason) -> Bool { contains(ChurnReasons(reason)) }
 
     /// The reasons in the set, in `allCases` order (the order flags are reported in).
-    public var reasons: [ChurnFlag.Reason] { ChurnFlag.Reason.allCases.filter(contains) }
+    public var reasons: [ChurnFlag.Reason] { Self.order.filter(contains) }
 }
 
 /// The churn rules, evaluated as of a day.
@@ -135,20 +168,16 @@ public enum ChurnRules {
         if let oldest = inputs.openComplaintDays.min(), day - oldest > t.openComplaintDays {
             reasons.insert(.init(.openComplaint))
         }
-        let windows = windows(inputs, asOfDay: day, thresholds: t)
-        if windows.previousDays >= t.decliningMinimumPurchaseDays,
-           Double(windows.recentDays) < t.decliningFraction * Double(windows.previousDays)
-            || windows.recentSpend < t.decliningFraction * windows.previousSpend {
-            reasons.insert(.init(.declining))
-        }
+        if isDeclining(inputs, asOfDay: day, thresholds: t) { reasons.insert(.init(.declining)) }
         if let sentiment = inputs.meanSentiment, sentiment < t.negativeSentimentThreshold {
             reasons.insert(.init(.negativeSentiment))
         }
         if let alive = inputs.probabilityAlive, alive < t.lowPAliveThreshold {
             reasons.insert(.init(.lowPAlive))
         }
-        let risk = min(1, reasons.reasons.reduce(0) { $0 + (t.weights[$1.rawValue] ?? 0) })
-        return (reasons, risk)
+        var risk = 0.0
+        for (index, weight) in t.reasonWeights.enumerated() where reasons.rawValue & (1 << index) != 0 { risk += weight }
+        return (reasons, min(1, risk))
     }
 
     /// The flags raised for one customer as of `day`, with their evidence, and the risk score
@@ -187,7 +216,9 @@ public enum ChurnRules {
         if let nps = inputs.latestNPS { add(nps.day, t.detractorWithinDays, 1) }
         if let oldest = inputs.openComplaintDays.min() { add(oldest, t.openComplaintDays, 1) }
         let window = t.decliningWindowDays
-        for purchaseDay in inputs.purchaseDays {
+        // Days that left both windows before `lastDay` change nothing.
+        let first = window >= 0 ? firstIndex(in: inputs.purchaseDays, after: lastDay - 2 * window) : 0
+        for purchaseDay in inputs.purchaseDays[first...] {
             add(purchaseDay, window, 0)
             add(purchaseDay, window, window)
         }
@@ -206,7 +237,11 @@ public enum ChurnRules {
     private static func windows(_ inputs: ChurnInputs, asOfDay day: Int, thresholds t: ChurnThresholds) -> (recentDays: Int, recentSpend: Double, previousDays: Int, previousSpend: Double) {
         let window = t.decliningWindowDays
         var recentDays = 0, previousDays = 0, recentSpend = 0.0, previousSpend = 0.0
-        for (index, purchaseDay) in inputs.purchaseDays.enumerated() {
+        // Ascending days: the ones before both windows are skipped, the sums are added in the same order.
+        let first = window >= 0 ? firstIndex(in: inputs.purchaseDays, after: day - 2 * window) : 0
+        for index in first..<inputs.purchaseDays.count {
+            let purchaseDay = inputs.purchaseDays[index]
+            if purchaseDay > day { break }
             if purchaseDay > day - window && purchaseDay <= day {
                 recentDays += 1
                 recentSpend += inputs.purchaseSpend[index]
@@ -216,6 +251,39 @@ public enum ChurnRules {
             }
         }
         return (recentDays, recentSpend, previousDays, previousSpend)
+    }
+
+    /// Whether the last window fell below `decliningFraction` of the one before, in purchase days
+    /// or in spend. The counts come from two binary searches; the spend, summed as `windows`
+    /// sums it, only when the counts do not decide.
+    private static func isDeclining(_ inputs: ChurnInputs, asOfDay day: Int, thresholds t: ChurnThresholds) -> Bool {
+        let window = t.decliningWindowDays
+        guard window >= 0 else {
+            let w = windows(inputs, asOfDay: day, thresholds: t)
+            return w.previousDays >= t.decliningMinimumPurchaseDays
+                && (Double(w.recentDays) < t.decliningFraction * Double(w.previousDays) || w.recentSpend < t.decliningFraction * w.previousSpend)
+        }
+        let days = inputs.purchaseDays
+        let previousStart = firstIndex(in: days, after: day - 2 * window)
+        let recentStart = firstIndex(in: days, after: day - window)
+        let end = firstIndex(in: days, after: day)
+        let previousDays = recentStart - previousStart, recentDays = end - recentStart
+        guard previousDays >= t.decliningMinimumPurchaseDays else { return false }
+        if Double(recentDays) < t.decliningFraction * Double(previousDays) { return true }
+        var recentSpend = 0.0, previousSpend = 0.0
+        for index in previousStart..<recentStart { previousSpend += inputs.purchaseSpend[index] }
+        for index in recentStart..<end { recentSpend += inputs.purchaseSpend[index] }
+        return recentSpend < t.decliningFraction * previousSpend
+    }
+
+    /// The index of the first of the ascending `days` after `day` (`days.count` if none is).
+    private static func firstIndex(in days: [Int], after day: Int) -> Int {
+        var low = 0, high = days.count
+        while low < high {
+            let middle = (low + high) / 2
+            if days[middle] <= day { low = middle + 1 } else { high = middle }
+        }
+        return low
     }
 
     /// The evidence of a raised flag, in words.

@@ -75,7 +75,10 @@ struct ChurnWatch: Equatable {
         if settings.model != nil, let low = Self.firstDay(from: start, where: { raised(on: $0).reasons.contains(.lowPAlive) }) {
             days.append(low)
         }
-        days = Set(days.filter { $0 <= Self.lastWatchedDay }).sorted()
+        days.sort()
+        days = days.enumerated().compactMap { index, day in
+            day <= Self.lastWatchedDay && (index == 0 || days[index - 1] != day) ? day : nil
+        }
         var intervals: [Interval] = []
         for (index, day) in days.enumerated() {
             let (reasons, risk) = raised(on: day)

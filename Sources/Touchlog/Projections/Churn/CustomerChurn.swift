@@ -85,7 +85,8 @@ extension EventLog {
     /// What the churn rules look at for a customer as of `asOf`, given their purchases by then
     /// (`profile.spendByDay` up to the as-of day) and P(alive) from the stored model, if any.
     static func churnInputs(of profile: CustomerProfile, asOf: Timestamp, purchases spend: [DailySpend], probabilityAlive: Double?) -> ChurnInputs {
-        let nps = profile.latestNPS.flatMap { $0.time <= asOf ? (score: $0.score, day: Timestamp.day(of: $0.time)) : nil }
+        var nps: (score: Int, day: Int)?
+        if let latest = profile.latestNPS, latest.time <= asOf { nps = (latest.score, Timestamp.day(of: latest.time)) }
         return ChurnInputs(
             purchaseDays: spend.map(\.day), purchaseSpend: spend.map(\.spend), latestNPS: nps,
             openComplaintDays: profile.complaintsOpen(at: asOf).map(Timestamp.day(of:)), meanSentiment: profile.meanSentiment,

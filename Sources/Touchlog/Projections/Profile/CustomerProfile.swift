@@ -134,7 +134,7 @@ extension CustomerProfile {
     public var discountTotal: Double { Micros.double(purchases.discount) }
     /// Spend per order, or `nil` without orders.
     public var averageOrderValue: Double? {
-        purchases.orders == 0 ? nil : Double(purchases.amount) / Double(purchases.orders) / 1e6
+        purchases.orders == 0 ? nil : Micros.exactDouble(purchases.amount) / Double(purchases.orders) / 1e6
     }
     /// The event time of the earliest purchase.
     public var firstPurchase: Timestamp? { purchases.times.map { Timestamp(microseconds: $0.first) } }
@@ -158,7 +158,7 @@ extension CustomerProfile {
     /// Discount / (amount + discount) over all purchases, or `nil` if both are 0.
     public var discountShare: Double? {
         let whole = purchases.amount + purchases.discount
-        return whole == 0 ? nil : Double(purchases.discount) / Double(whole)
+        return whole == 0 ? nil : Micros.exactDouble(purchases.discount) / Micros.exactDouble(whole)
     }
     /// Spend per category (Σ quantity × unitPrice over line items), largest first, ties by name.
     public func topCategories(limit: Int = 5) -> [(category: String, spend: Double)] {
@@ -204,11 +204,13 @@ extension CustomerProfile {
 
     /// The complaints open at `time`: opened by then and not resolved by then, as their opening times.
     public func complaintsOpen(at time: Timestamp) -> [Timestamp] {
-        complaints.values.compactMap { times in
-            guard let opened = times.opened, opened <= time.microseconds else { return nil }
-            if let resolved = times.resolved, resolved <= time.microseconds { return nil }
-            return Timestamp(microseconds: opened)
-        }.sorted()
+        var open: [Timestamp] = []
+        for entry in complaints.entries {
+            guard let opened = entry.value.opened, opened <= time.microseconds else { continue }
+            if let resolved = entry.value.resolved, resolved <= time.microseconds { continue }
+            open.append(Timestamp(microseconds: opened))
+        }
+        return open.sorted()
     }
 
     /// The number of social mentions.
@@ -457,6 +459,13 @@ extension CustomerProfile {
             return Int64(scaled)
         }
 
-        static func double(_ micros: Int128) -> Double { Double(micros) / 1e6 }
+        static func double(_ micros: Int128) -> Double { exactDouble(micros) / 1e6 }
+
+        /// `Double(value)` (rounded to nearest), through Int64 when it fits: the same result,
+        /// without the generic 128-bit conversion, which costs more than the rest of a fold.
+        static func exactDouble(_ value: Int128) -> Double {
+            if let small = Int64(exactly: value) { return Double(small) }
+            return Double(value)
+        }
     }
 }
