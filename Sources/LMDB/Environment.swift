@@ -188,22 +188,8 @@ public final class Environment: @unchecked Sendable {
     /// resident size of long writers (bulk imports) from growing with the database. The map is
     /// read-only and shared, so no data can be lost.
     public func releaseMappedPages() {
-        // LMDB does not expose where it mapped the file; /proc/self/maps does.
-        guard let maps = fopen("/proc/self/maps", "r") else { return }
-        defer { fclose(maps) }
-        guard let resolved = realpath(path, nil) else { return }
-        let dataFile = String(cString: resolved) + "/data.mdb"
-        free(resolved)
-        var line: UnsafeMutablePointer<CChar>?
-        var capacity = 0
-        defer { free(line) }
-        while getline(&line, &capacity, maps) > 0, let line {
-            let text = String(cString: line).trimmingSuffix("\n")
-            guard text.hasSuffix(" " + dataFile) else { continue }
-            let range = text.prefix { $0 != " " }.split(separator: "-")
-            guard range.count == 2, let start = UInt(range[0], radix: 16), let end = UInt(range[1], radix: 16),
-                  let address = UnsafeMutableRawPointer(bitPattern: start)
-            else { continue }
+        for (start, end) in mappedRanges() {
+            guard let address = UnsafeMutableRawPointer(bitPattern: start) else { continue }
             madvise(address, Int(end - start), MADV_DONTNEED)
         }
     }
@@ -213,14 +199,35 @@ public final class Environment: @unchecked Sendable {
     /// that are done with a stretch of the file, without dropping the pages they still use. Only
     /// addresses inside the current map are released (a span from before a remap is ignored).
     public func releaseMappedPages(_ span: MappedSpan) {
-        var info = MDB_envinfo()
-        mdb_env_info(handle, &info)
-        guard let map = info.me_mapaddr else { return }
+        guard span.low < span.high else { return }
         let page = UInt(sysconf(Int32(_SC_PAGESIZE)))
-        let mapStart = UInt(bitPattern: map), mapEnd = mapStart + UInt(info.me_mapsize)
-        let start = (max(span.low, mapStart) + page - 1) / page * page, end = min(span.high, mapEnd) / page * page
-        guard start < end, let address = UnsafeMutableRawPointer(bitPattern: start) else { return }
-        madvise(address, Int(end - start), MADV_DONTNEED)
+        for (mapStart, mapEnd) in mappedRanges() {
+            let start = (max(span.low, mapStart) + page - 1) / page * page, end = min(span.high, mapEnd) / page * page
+            guard start < end, let address = UnsafeMutableRawPointer(bitPattern: start) else { continue }
+            madvise(address, Int(end - start), MADV_DONTNEED)
+        }
+    }
+
+    /// Where the data file is mapped in this process. LMDB does not expose it (its `me_mapaddr`
+    /// is only set for fixed maps); /proc/self/maps does.
+    private func mappedRanges() -> [(start: UInt, end: UInt)] {
+        guard let maps = fopen("/proc/self/maps", "r") else { return [] }
+        defer { fclose(maps) }
+        guard let resolved = realpath(path, nil) else { return [] }
+        let dataFile = String(cString: resolved) + "/data.mdb"
+        free(resolved)
+        var ranges: [(start: UInt, end: UInt)] = []
+        var line: UnsafeMutablePointer<CChar>?
+        var capacity = 0
+        defer { free(line) }
+        while getline(&line, &capacity, maps) > 0, let line {
+            let text = String(cString: line).trimmingSuffix("\n")
+            guard text.hasSuffix(" " + dataFile) else { continue }
+            let range = text.prefix { $0 != " " }.split(separator: "-")
+            guard range.count == 2, let start = UInt(range[0], radix: 16), let end = UInt(range[1], radix: 16) else { continue }
+            ranges.append((start, end))
+        }
+        return ranges
     }
 
     /// The current map size in bytes.

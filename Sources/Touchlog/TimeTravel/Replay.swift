@@ -115,12 +115,11 @@ extension EventLog {
                                     }
                                 }
                                 reached = target
-                                if worker == 0 {
-                                    // Only the chunk before: other workers may still be reading this one.
-                                    environment.releaseMappedPages(behind)
-                                    behind = span
-                                    progress?(reached, last)
-                                }
+                                // Each worker lets go of the chunk before the one it just read:
+                                // the others may still be reading this one.
+                                environment.releaseMappedPages(behind)
+                                behind = span
+                                if worker == 0 { progress?(reached, last) }
                             }
                         } catch {
                             failures[worker] = (error as? TouchlogError) ?? TouchlogError.storage(error, while: "replaying the log")
