@@ -42,8 +42,8 @@ public final class EventLog: Sendable {
         /// store the log only and leave the views behind (readers are told to rebuild them); a bulk
         /// load then rebuilds them once, which is much faster than folding batch by batch.
         public var inlineViews = true
-        /// Memory an in-memory rebuild may give the views it holds in one pass, in bytes; the log
-        /// is read in as many passes (each over a share of the customers) as this requires, at
+        /// Memory an in-memory rebuild may give the views it holds at once, in bytes; customers
+        /// are rebuilt in as many groups (each written before the next) as this requires, at
         /// about 96 bytes of profile per event (measured on 10 M events: 274 MB peak anonymous
         /// memory in all with the default).
         public var rebuildPassBytes = 144 << 20

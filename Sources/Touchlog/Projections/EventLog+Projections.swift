@@ -59,7 +59,7 @@ extension EventLog {
     /// Rebuilds views from position 1 into their spare slot while appends and readers go on, then
     /// makes the new view live in one transaction (readers see the old view until then, the new
     /// one after). Projectors with an in-memory folder (`makeRebuildFolder`) are rebuilt together,
-    /// in one reading of the log spread over all cores (see `rebuildInMemory`); interrupted, they
+    /// reading every event once, spread over all cores (see `rebuildInMemory`); interrupted, they
     /// start again. Others fold `chunkSize` events per write transaction and resume where they
     /// stopped.
     ///
@@ -77,7 +77,7 @@ extension EventLog {
             return view
         }
         let inMemory = selected.filter { $0.projector.makeRebuildFolder() != nil }
-        if !inMemory.isEmpty { try rebuildInMemory(inMemory, chunkSize: chunkSize, progress: progress) }
+        if !inMemory.isEmpty { try rebuildInMemory(inMemory, progress: progress) }
         for view in selected where view.projector.makeRebuildFolder() == nil {
             var finished = false
             while !finished {
@@ -88,20 +88,19 @@ extension EventLog {
         }
     }
 
-    /// The rebuild of the views with an in-memory folder, all in one reading of the log.
+    /// The rebuild of the views with an in-memory folder, all together, reading every event once.
     ///
-    /// Customers are split across `foldWorkers` threads and, so that memory stays bounded, across
-    /// passes (as many as `Options.rebuildPassBytes` requires). Each pass reads the log up to
-    /// the head seen at the start in short read transactions (appends go on), folds its customers,
-    /// and writes the entries that are final into the views' spare slots (no reader sees those).
-    /// A last write transaction writes the rest, folds what was appended meanwhile, and swaps.
-    /// Interrupted, it leaves the live views as they were and starts again next time.
-    private func rebuildInMemory(_ views: [View], chunkSize: Int, progress: ((String, UInt64, UInt64) -> Void)?) throws(TouchlogError) {
+    /// Customers are taken in groups small enough for `Options.rebuildPassBytes`, and each group's
+    /// customers are spread over `foldWorkers` threads that read each customer's events through
+    /// their chain (`foldCustomerChains`), so every event is read once however many groups there
+    /// are. After each group, the entries that are final go into the views' spare slots (no reader
+    /// sees those). A last write transaction writes the rest, folds what was appended meanwhile,
+    /// and swaps. Interrupted, it leaves the live views as they were and starts again next time.
+    private func rebuildInMemory(_ views: [View], progress: ((String, UInt64, UInt64) -> Void)?) throws(TouchlogError) {
         let names = views.map(\.projector.name).joined(separator: ", ")
-        let workers = Self.foldWorkers
         let head = try withSnapshot("reading the head") { txn in try readMetadata(txn).head }
-        let bytesPerEvent = 120  // the profiles, and the history snapshots taken on the way
-        let passes = max(1, Int((head.multipliedReportingOverflow(by: UInt64(bytesPerEvent)).partialValue + UInt64(rebuildPassBytes) - 1) / UInt64(rebuildPassBytes)))
+        let bytesPerEvent: UInt64 = 120  // the profiles, and the history snapshots taken on the way
+        let customers = try indexedCustomers()
         var spareEntries = try writeRebuild(names) { txn in
             try views.map { view in
                 try txn.removeAll(view.slots[1 - Int(try checkpoint(of: view, in: txn)?.liveSlot ?? 0)])
@@ -109,10 +108,17 @@ extension EventLog {
             }
         }
         var folders = views.map { $0.projector.makeRebuildFolder()! }
-        for pass in 0..<passes {
-            let (states, _) = try foldLogByCustomer(
-                at: Horizon(position: head), workers: workers, pass: pass, of: passes, chunkSize: chunkSize,
-                progress: { reached, last in progress?(names, (UInt64(pass) * last + reached) / UInt64(passes), last) },
+        var groupStart = customers.startIndex
+        var eventsRead: UInt64 = 0
+        while groupStart < customers.endIndex {
+            var groupEnd = groupStart, groupBytes: UInt64 = 0
+            while groupEnd < customers.endIndex, groupEnd == groupStart || groupBytes < UInt64(rebuildPassBytes) {
+                groupBytes &+= customers[groupEnd].eventCount &* bytesPerEvent
+                eventsRead &+= customers[groupEnd].eventCount
+                groupEnd += 1
+            }
+            let states = try foldCustomerChains(
+                customers[groupStart..<groupEnd], through: head, workers: Self.foldWorkers,
                 makeState: { views.map { $0.projector.makeRebuildFolder()! } }
             ) { folders, event in
                 for index in folders.indices { try folders[index].fold(event) }
@@ -127,6 +133,8 @@ extension EventLog {
                 }
             }
             for index in folders.indices { folders[index].dropFinal() }
+            progress?(names, min(head, eventsRead), head)
+            groupStart = groupEnd
         }
         try writeRebuild(names) { txn in
             let newHead = try readMetadata(txn).head
@@ -140,6 +148,8 @@ extension EventLog {
                 try swapIn(view, slot: 1 - live, replacing: live, head: newHead, in: txn)
             }
         }
+        // The customers' events were read where they lie, all over the map.
+        releaseMappedPages()
     }
 
     /// The spare slot of a view being rebuilt, after checking that no one else wrote to it.

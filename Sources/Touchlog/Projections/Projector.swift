@@ -28,14 +28,14 @@ public protocol Projector: Sendable {
 
 /// Accumulates a view in memory during a rebuild, then writes it.
 ///
-/// Rebuilds split customers across threads and, to bound memory, across passes over the log: a
-/// folder sees every event of its share of the customers, in position order.
+/// Rebuilds take customers in groups (to bound memory) and split each group across threads: a
+/// folder sees every event of its share of the customers, each customer's in position order.
 public protocol ViewFolder {
     /// Folds one event (in position order).
     mutating func fold(_ event: StoredEvent) throws
     /// Adds a folder of the same projector that folded other customers' events.
     mutating func merge(_ other: any ViewFolder)
-    /// After a pass over some customers: writes the entries that are final (the default: none,
+    /// After a group of customers: writes the entries that are final (the default: none,
     /// everything waits for `write`). It may run again if its transaction is retried.
     func writeFinal(to view: ViewStore) throws
     /// Forgets what `writeFinal` wrote, once its transaction has committed.

@@ -87,10 +87,9 @@ extension EventLog {
     /// position order per customer, on `workers` threads: each thread reads the whole prefix but
     /// decodes and folds only the customers whose subject hashes to it, into its own state. Reads
     /// run in short read transactions of `chunkSize` events (the prefix never changes, so they all
-    /// see the same events). With several `passes`, only the customers of pass `pass` are folded.
-    /// Returns the states (one per worker) and the prefix's last position.
+    /// see the same events). Returns the states (one per worker) and the prefix's last position.
     func foldLogByCustomer<State>(
-        at horizon: Horizon, workers: Int = EventLog.foldWorkers, pass: Int = 0, of passes: Int = 1, chunkSize: Int = 200_000,
+        at horizon: Horizon, workers: Int = EventLog.foldWorkers, chunkSize: Int = 200_000,
         progress: ((UInt64, UInt64) -> Void)? = nil, makeState: () -> State,
         _ fold: (inout State, StoredEvent) throws -> Void
     ) throws(TouchlogError) -> (states: [State], last: UInt64) {
@@ -110,7 +109,7 @@ extension EventLog {
                             while reached < last {
                                 let target = min(last, reached + UInt64(chunkSize))
                                 let span = try withSnapshot("replaying the log") { txn in
-                                    try forEachEventForProjection(txn, after: reached, through: target, bucket: pass * workers + worker, of: passes * workers) { stored in
+                                    try forEachEventForProjection(txn, after: reached, through: target, bucket: worker, of: workers) { stored in
                                         if horizon.includes(stored) { try fold(&states[worker], stored) }
                                     }
                                 }
@@ -155,10 +154,4 @@ extension EventLog {
             try body(event)
         }.last
     }
-}
-
-/// A value handed to other threads whose safety the caller ensures (disjoint slots per thread).
-private struct UncheckedSendable<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
 }

@@ -1,0 +1,79 @@
+import Dispatch
+import LMDB
+
+extension EventLog {
+    /// A customer in the customer index: their subject and how many events they have.
+    struct IndexedCustomer {
+        let subject: String
+        let eventCount: UInt64
+    }
+
+    /// Every customer in the customer index, in subject order.
+    func indexedCustomers() throws(TouchlogError) -> [IndexedCustomer] {
+        try withSnapshot("reading the customer index") { txn in
+            var found: [IndexedCustomer] = []
+            try txn.withCursor(customers) { cursor in
+                var entry = try cursor.first()
+                while let current = entry {
+                    let subject = String(decoding: current.key, as: UTF8.self)
+                    found.append(IndexedCustomer(subject: subject, eventCount: try CustomerState(current.value).eventCount))
+                    entry = try cursor.next()
+                }
+            }
+            return found
+        }
+    }
+
+    /// Folds the events up to position `head` of `group`'s customers, each customer's in position
+    /// order, on `workers` threads (customers dealt out in turn), each into its own state.
+    ///
+    /// Each customer's events are found by walking their chain back from the customer index and
+    /// read where they lie, so the work is proportional to these customers' events, not to the
+    /// log: a rebuild in several groups reads every event once instead of scanning the whole log
+    /// per group. One read transaction per worker and group; events appended after `head` are
+    /// skipped (the rebuild folds them in its last transaction).
+    func foldCustomerChains<State>(
+        _ group: ArraySlice<IndexedCustomer>, through head: UInt64, workers: Int, makeState: () -> State,
+        _ fold: (inout State, StoredEvent) throws -> Void
+    ) throws(TouchlogError) -> [State] {
+        let workers = max(1, min(workers, group.count))
+        var states = (0..<workers).map { _ in makeState() }
+        var failures = [TouchlogError?](repeating: nil, count: workers)
+        withoutActuallyEscaping(fold) { fold in
+            states.withUnsafeMutableBufferPointer { stateSlots in
+                failures.withUnsafeMutableBufferPointer { failureSlots in
+                    let states = stateSlots, failures = failureSlots
+                    // Each worker touches only its own slot of `states` and `failures`.
+                    let run = UncheckedSendable { [self] (worker: Int) in
+                        do {
+                            try withSnapshot("rebuilding from the customers' events") { txn in
+                                var records: [(position: UInt64, bytes: UnsafeRawBufferPointer, header: RecordHeader)] = []
+                                for index in stride(from: group.startIndex + worker, to: group.endIndex, by: workers) {
+                                    records.removeAll(keepingCapacity: true)
+                                    try walkChain(txn, of: group[index].subject) { position, bytes, header in
+                                        if position <= head { records.append((position, bytes, header)) }
+                                    }
+                                    for record in records.reversed() {
+                                        let event = try decodeRecord(record.bytes, position: record.position, includingJSON: false, header: record.header)
+                                        try fold(&states[worker], event)
+                                    }
+                                }
+                            }
+                        } catch {
+                            failures[worker] = (error as? TouchlogError) ?? TouchlogError.storage(error, while: "rebuilding from the customers' events")
+                        }
+                    }
+                    if workers == 1 { run.value(0) } else { DispatchQueue.concurrentPerform(iterations: workers) { run.value($0) } }
+                }
+            }
+        }
+        if let failure = failures.compactMap({ $0 }).first { throw failure }
+        return states
+    }
+}
+
+/// A value handed to other threads whose safety the caller ensures (disjoint slots per thread).
+struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
