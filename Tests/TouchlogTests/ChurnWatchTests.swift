@@ -94,9 +94,10 @@ struct ChurnWatchTests {
                 (nil, 0, Int.random(in: 0...6, using: &rng)),
             ]
             for (flag, minimumRisk, limit) in queries {
-                let kept = try log.churnList(presentAt: asOf, thresholds: thresholds, flag: flag, minimumRisk: minimumRisk, limit: limit)
+                let kept = try log.churnList(
+                    presentAt: asOf, thresholds: thresholds, flag: flag, minimumRisk: minimumRisk, limit: limit, source: .keptStrictly)
                 let full = try log.churnList(
-                    presentAt: asOf, thresholds: thresholds, flag: flag, minimumRisk: minimumRisk, limit: limit, keptList: false)
+                    presentAt: asOf, thresholds: thresholds, flag: flag, minimumRisk: minimumRisk, limit: limit, source: .everyone)
                 #expect(
                     Self.described(kept) == Self.described(full),
                     "\(context), seed \(seed), as of \(asOf), flag \(flag?.rawValue ?? "any"), min \(minimumRisk), limit \(limit)")

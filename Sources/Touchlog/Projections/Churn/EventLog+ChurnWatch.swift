@@ -92,18 +92,35 @@ extension EventLog {
         return nil
     }
 
+    /// Where `churnList` at the present takes its answer from.
+    package enum ChurnListSource {
+        /// The kept list when it was computed with the thresholds asked for and the stored model,
+        /// else (or when a listed customer's evaluation disagrees with their entry) every profile.
+        case kept
+        /// The kept list, and an error when a listed customer's evaluation disagrees with their
+        /// entry (for tests: a wrong entry must not hide behind the fallback).
+        case keptStrictly
+        /// Every profile.
+        case everyone
+    }
+
     /// `churnList` at the present, evaluated at `asOf` (the present is `.now`; tests pass any
-    /// time): from the kept list when it was computed with `thresholds` and the stored model and
-    /// `keptList` is true, else by evaluating every profile.
+    /// time), from `source`.
     package func churnList(
         presentAt asOf: Timestamp, thresholds: ChurnThresholds, flag: ChurnFlag.Reason?, minimumRisk: Double, limit: Int,
-        keptList: Bool = true
+        source: ChurnListSource = .kept
     ) throws(TouchlogError) -> [CustomerChurn] {
         try withView("profile") { txn, database in
             let model = try storedModel(in: txn)
-            if keptList, try keptListMismatch(txn, database, thresholds: thresholds, model: model) == nil {
-                return try keptChurnList(
+            if source != .everyone, try keptListMismatch(txn, database, thresholds: thresholds, model: model) == nil {
+                if let list = try keptChurnList(
                     txn, database, asOf: asOf, thresholds: thresholds, model: model, flag: flag, minimumRisk: minimumRisk, limit: limit)
+                {
+                    return list
+                }
+                if source == .keptStrictly {
+                    throw TouchlogError(.corruption, "the kept churn list disagrees with a listed customer's evaluation")
+                }
             }
             var flagged: [CustomerChurn] = []
             try Self.forEachProfile(in: txn, database) { subject, profile in
@@ -117,11 +134,14 @@ extension EventLog {
 
     /// The churn list from the kept list: the intervals that hold `asOf`'s day, plus the customers
     /// with events on or after that day (evaluated in full); only the first `limit` are evaluated
-    /// with their evidence.
+    /// with their evidence. `nil` when one of those evaluations disagrees with the kept entry
+    /// (the caller then evaluates everyone): the entries are sealed, so a disagreement is not
+    /// damage but a computation that differs in the last bit, such as a P(alive) right at its
+    /// threshold, and the full evaluation is the answer.
     private func keptChurnList(
         _ txn: Transaction, _ database: Database, asOf: Timestamp, thresholds: ChurnThresholds, model: FittedModel?,
         flag: ChurnFlag.Reason?, minimumRisk: Double, limit: Int
-    ) throws -> [CustomerChurn] {
+    ) throws -> [CustomerChurn]? {
         guard limit > 0 else { return [] }
         struct Candidate {
             var risk: Double
@@ -164,14 +184,17 @@ extension EventLog {
         }
         var named = candidates.map { ($0, String(decoding: $0.subject, as: UTF8.self)) }
         named.sort { CustomerChurn.listOrder(($0.0.risk, $0.1), ($1.0.risk, $1.1)) }
-        return try named.prefix(limit).map { candidate, customer in
-            if let churn = candidate.churn { return churn }
-            let churn = Self.churn(of: customer, try profile(candidate.subject), asOf: asOf, thresholds: thresholds, model: model)
-            guard churn.risk.bitPattern == candidate.risk.bitPattern, churn.reasons == candidate.reasons else {
-                throw TouchlogError(.corruption, "the kept churn list disagrees with the profile of \(customer); run `touchlog rebuild profile`")
+        var list: [CustomerChurn] = []
+        for (candidate, customer) in named.prefix(limit) {
+            if let churn = candidate.churn {
+                list.append(churn)
+                continue
             }
-            return churn
+            let churn = Self.churn(of: customer, try profile(candidate.subject), asOf: asOf, thresholds: thresholds, model: model)
+            guard churn.risk.bitPattern == candidate.risk.bitPattern, churn.reasons == candidate.reasons else { return nil }
+            list.append(churn)
         }
+        return list
     }
 }
 
