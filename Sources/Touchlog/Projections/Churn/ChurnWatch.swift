@@ -199,17 +199,25 @@ extension ChurnWatch {
 // MARK: - Upkeep
 
 extension ChurnWatch {
-    /// Replaces a customer's entries: removes those of their previous profile (`previous`, empty
-    /// for a new customer) and stores those of `profile`.
-    static func replace(of subject: String, previous: CustomerProfile, with profile: CustomerProfile, settings: Settings, in view: ViewStore) throws {
-        if let latest = previous.lastSeen {
+    /// Replaces a customer's entries: removes those their latest-day entry lists (found through
+    /// `previousLastSeen`, the latest event time of their previous profile; `nil` for a new
+    /// customer) and stores those of `profile`. Leaves them as they are when the new ones are the
+    /// same (an event that changed nothing the rules look at, on the same day as the customer's
+    /// latest): reading them costs much less than deleting and writing them again.
+    static func replace(of subject: String, previousLastSeen: Timestamp?, with profile: CustomerProfile, settings: Settings, in view: ViewStore) throws {
+        let entries = ChurnWatch(profile, settings: settings)?.entries(of: subject) ?? []
+        if let latest = previousLastSeen {
             let key = key(latestTag, day: Int32(clamping: Timestamp.day(of: latest)), subject: subject)
             guard let value = try view.get(key) else { throw damaged }
+            if let newLatest = entries.last, newLatest.key == key, newLatest.value.elementsEqual(value),
+               try entries.dropLast().allSatisfy({ entry in try view.get(entry.key).map { $0.elementsEqual(entry.value) } ?? false }) {
+                return
+            }
             let untils = try key.withUnsafeBytes { key in try decodeLatest(key: key, value: value) }
             for until in untils { try view.delete(Self.key(intervalTag, day: until, subject: subject)) }
             try view.delete(key)
         }
-        try put(of: subject, profile, settings: settings, in: view)
+        for entry in entries { try view.put(entry.key, entry.value) }
     }
 
     /// Stores a customer's entries (where they have none).

@@ -20,16 +20,18 @@ public struct ProfileProjector: Projector {
     /// Decodes each customer's profile once per batch, folds all their events, encodes it once.
     /// Updates each customer's kept churn list entries with their profile.
     public func apply(_ events: [StoredEvent], to view: ViewStore) throws {
-        var customers: [String: (state: ProfileFolder.Customer, previous: CustomerProfile, hadOpenBlock: Bool)] = [:]
+        var customers: [String: (state: ProfileFolder.Customer, previousLastSeen: Timestamp?, hadOpenBlock: Bool)] = [:]
         for event in events {
             let subject = event.event.subject
-            if customers[subject] == nil {
+            var slot = customers.index(forKey: subject)
+            if slot == nil {
                 let profile = try view.get(Array(subject.utf8)).map { try CustomerProfile(encoded: $0) } ?? CustomerProfile()
                 let openKey = ProfileHistory.openBlockKey(subject)
                 let open = try openKey.withUnsafeBytes { key in try view.get(openKey).map { try ProfileHistory.decodeOpenBlock($0, key: key) } }
-                customers[subject] = (ProfileFolder.Customer(profile: profile, history: ProfileHistoryTracker(blockEarliest: open)), profile, open != nil)
+                customers[subject] = (ProfileFolder.Customer(profile: profile, history: ProfileHistoryTracker(blockEarliest: open)), profile.lastSeen, open != nil)
+                slot = customers.index(forKey: subject)
             }
-            if let snapshot = ProfileFolder.fold(event, into: &customers[subject]!.state, snapshotInterval: snapshotInterval) {
+            if let snapshot = ProfileFolder.fold(event, into: &customers.values[slot!].state, snapshotInterval: snapshotInterval) {
                 try view.put(snapshot.key, snapshot.value)
             }
         }
@@ -38,7 +40,8 @@ public struct ProfileProjector: Projector {
         for (subject, customer) in customers {
             try view.put(Array(subject.utf8), customer.state.profile.encoded)
             try ProfileFolder.writeOpenBlock(customer.state.history, of: subject, replacing: customer.hadOpenBlock, to: view)
-            try ChurnWatch.replace(of: subject, previous: customer.previous, with: customer.state.profile, settings: settings, in: view)
+            try ChurnWatch.replace(
+                of: subject, previousLastSeen: customer.previousLastSeen, with: customer.state.profile, settings: settings, in: view)
         }
     }
 
