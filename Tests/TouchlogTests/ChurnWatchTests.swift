@@ -34,7 +34,8 @@ struct ChurnWatchTests {
     }
 
     /// Random events of `customers` customers over about 300 days: purchases, NPS answers,
-    /// complaints opened and resolved, mentions with a sentiment, visits; a few re-sent.
+    /// complaints opened and resolved, mentions with a sentiment, and events the rules do not read
+    /// (visits, CSAT answers, profile updates, which leave the kept entries alone); a few re-sent.
     static func stream(seed: UInt64, count: Int, customers: Int) -> [String] {
         var rng = SeededRandom(seed: seed)
         var lines: [String] = (0..<count).map { index in
@@ -42,7 +43,7 @@ struct ChurnWatchTests {
             let day = day0 + Int.random(in: 0...300, using: &rng)
             let time = Timestamp(microseconds: Int64(day) * 86_400_000_000 + Int64.random(in: 0..<86_400_000_000, using: &rng)).rfc3339
             let envelope = #""specversion":"1.0","id":"w-\#(index)","source":"test/watch","subject":"\#(subject)","time":"\#(time)""#
-            switch Int.random(in: 0..<10, using: &rng) {
+            switch Int.random(in: 0..<12, using: &rng) {
             case 0..<4:
                 let amount = Double(Int.random(in: 1...40_000, using: &rng)) / 100
                 return #"{\#(envelope),"type":"touch.purchase","data":{"orderId":"o\#(index)","amount":\#(amount),"currency":"EUR"}}"#
@@ -55,7 +56,11 @@ struct ChurnWatchTests {
                 let sentiment = Double(Int.random(in: -100...100, using: &rng)) / 100
                 return #"{\#(envelope),"type":"touch.social_mention","data":{"platform":"reddit","sentiment":\#(sentiment),"reach":5}}"#
             default:
-                return #"{\#(envelope),"type":"touch.visit","data":{"channel":"store","durationSeconds":60}}"#
+                switch Int.random(in: 0..<3, using: &rng) {
+                case 0: return #"{\#(envelope),"type":"touch.visit","data":{"channel":"store","durationSeconds":60}}"#
+                case 1: return #"{\#(envelope),"type":"touch.survey","data":{"surveyId":"c\#(index)","metric":"csat","score":\#(Int.random(in: 1...5, using: &rng))}}"#
+                default: return #"{\#(envelope),"type":"customer.profile_updated","data":{"attributes":{"tier":"t\#(index % 4)"}}}"#
+                }
             }
         }
         for _ in 0..<(count / 25) { lines.insert(lines.randomElement(using: &rng)!, at: Int.random(in: 0...lines.count, using: &rng)) }
@@ -81,6 +86,7 @@ struct ChurnWatchTests {
         var latestDays: [Int] = []
         try log.forEachProfile { _, profile in
             if let last = profile.lastSeen { latestDays.append(Int(last.microseconds / 86_400_000_000)) }
+            if let purchase = profile.lastPurchase { latestDays.append(Int(purchase.microseconds / 86_400_000_000)) }
         }
         var days = (0..<count).map { _ in day0 + Int.random(in: -20...900, using: &rng) }
         for day in latestDays.shuffled(using: &rng).prefix(6) { days += [day - 1, day, day + 1] }

@@ -1,23 +1,26 @@
 import LMDB
 import TouchlogAnalytics
 
-/// One customer's entries in the kept churn list: on which days after their latest event they
-/// have churn flags, with which reasons and risk.
+/// One customer's entries in the kept churn list: on which days after the latest event the churn
+/// rules depend on they have churn flags, with which reasons and risk.
 ///
-/// The churn rules look only at the customer's profile and the evaluation day. After the day of
-/// the customer's latest event nothing in the profile changes with the day except the day itself,
+/// The churn rules look only at the customer's profile and the evaluation day, and of the events
+/// with a time only at purchases, the latest NPS answer and complaint openings and resolutions
+/// (`CustomerProfile.latestChurnRuleTime`; mention sentiment counts whatever its time). After the
+/// day of the latest of those nothing the rules read changes with the day except the day itself,
 /// so the raised flags and the risk change only on days that follow from the profile
 /// (`ChurnRules.changeDays`) and, with a stored model, on the day P(alive) falls below its
 /// threshold (P(alive) of the BG/NBD model only falls as T grows with frequency and recency
 /// fixed, so that day is found by bisection). The watch evaluates the rules on each of those days
-/// and keeps the stretches of days with at least one flag. Days up to the latest event day are
-/// not covered: the kept list evaluates those customers in full.
+/// and keeps the stretches of days with at least one flag. Days up to that day (the rule day) are
+/// not covered: the kept list evaluates those customers in full. Visits, profile updates and
+/// other survey metrics change neither the rule day nor the entries, so appends skip them.
 ///
 /// Stored in the profile view beside the profiles, under keys that start with a 0x00 byte (a
 /// subject never does; see `Docs/Storage.md`):
 /// ```
 /// 00 'w' until subject        interval: u8 format (1), i32 from day, f64 risk, u8 reasons, u32 check
-/// 00 'l' lastDay subject      latest:   u8 format (1), u32 n, n × i32 until (of the customer's intervals), u32 check
+/// 00 'l' ruleDay subject      latest:   u8 format (1), u32 n, n × i32 until (of the customer's intervals), u32 check
 /// 00 's'                      settings: u8 format (1), the thresholds, u8 has model, the model, u32 check
 /// ```
 /// Days are UTC days since 1970-01-01; in keys as 4 bytes big-endian with the sign bit flipped
@@ -47,17 +50,18 @@ struct ChurnWatch: Equatable {
     /// The last day the watch looks at (P(alive) is searched up to it).
     static let lastWatchedDay = Int(Int32.max) - 1
 
-    /// The day of the customer's latest event: days up to it are evaluated in full.
-    let lastDay: Int32
-    /// The stretches of days after `lastDay` with at least one flag, ascending and disjoint.
+    /// The day of the latest event the rules depend on (`Int32.min` without one): days up to it
+    /// are evaluated in full.
+    let ruleDay: Int32
+    /// The stretches of days after `ruleDay` with at least one flag, ascending and disjoint.
     let intervals: [Interval]
 
     /// The watch of a customer with this profile, or `nil` for an empty profile.
     init?(_ profile: CustomerProfile, settings: Settings) {
         guard let latest = profile.lastSeen else { return nil }
-        let lastDay = Int(Int32(clamping: Timestamp.day(of: latest)))
-        self.lastDay = Int32(lastDay)
-        guard lastDay < Self.lastWatchedDay else {
+        let ruleDay = Self.ruleDay(of: profile)
+        self.ruleDay = Int32(ruleDay)
+        guard ruleDay < Self.lastWatchedDay else {
             intervals = []
             return
         }
@@ -69,10 +73,10 @@ struct ChurnWatch: Equatable {
             inputs.probabilityAlive = settings.model?.probabilityAlive(spend, asOfDay: day)
             return ChurnRules.raised(inputs, asOfDay: day, thresholds: thresholds)
         }
-        let start = lastDay + 1
-        var days = ChurnRules.changeDays(inputs, after: lastDay, thresholds: thresholds)
+        let start = ruleDay + 1
+        var days = ChurnRules.changeDays(inputs, after: ruleDay, thresholds: thresholds)
         days.append(start)
-        if settings.model != nil, let low = Self.firstDay(from: start, where: { raised(on: $0).reasons.contains(.lowPAlive) }) {
+        if settings.model != nil, !spend.isEmpty, let low = Self.firstDay(from: start, where: { raised(on: $0).reasons.contains(.lowPAlive) }) {
             days.append(low)
         }
         days.sort()
@@ -90,6 +94,11 @@ struct ChurnWatch: Equatable {
             }
         }
         self.intervals = intervals
+    }
+
+    /// The day of a profile's latest event the rules depend on, `Int32.min` without one.
+    static func ruleDay(of profile: CustomerProfile) -> Int {
+        profile.latestChurnRuleTime.map { Int(Int32(clamping: Timestamp.day(of: Timestamp(microseconds: $0)))) } ?? Int(Int32.min)
     }
 
     /// The first day from `start` through `lastWatchedDay` on which `holds` is true, for a
@@ -158,7 +167,7 @@ extension ChurnWatch {
             writer.write(interval.reasons.rawValue)
             entries.append((key, SealedEntry.seal(writer.bytes, key: key)))
         }
-        let key = Self.key(Self.latestTag, day: lastDay, subject: subject)
+        let key = Self.key(Self.latestTag, day: ruleDay, subject: subject)
         var writer = ByteWriter(capacity: 8 + 4 * intervals.count)
         writer.write(Self.format)
         writer.write(UInt32(intervals.count))
@@ -199,15 +208,15 @@ extension ChurnWatch {
 // MARK: - Upkeep
 
 extension ChurnWatch {
-    /// Replaces a customer's entries: removes those their latest-day entry lists (found through
-    /// `previousLastSeen`, the latest event time of their previous profile; `nil` for a new
-    /// customer) and stores those of `profile`. Leaves them as they are when the new ones are the
+    /// Replaces a customer's entries: removes those their rule-day entry lists (found through
+    /// `previous`, the rule day of their previous profile; `nil` for a new customer) and stores
+    /// those of `profile`. Leaves them as they are when the new ones are the
     /// same (an event that changed nothing the rules look at, on the same day as the customer's
     /// latest): reading them costs much less than deleting and writing them again.
-    static func replace(of subject: String, previousLastSeen: Timestamp?, with profile: CustomerProfile, settings: Settings, in view: ViewStore) throws {
+    static func replace(of subject: String, previous: Int?, with profile: CustomerProfile, settings: Settings, in view: ViewStore) throws {
         let entries = ChurnWatch(profile, settings: settings)?.entries(of: subject) ?? []
-        if let latest = previousLastSeen {
-            let key = key(latestTag, day: Int32(clamping: Timestamp.day(of: latest)), subject: subject)
+        if let previous {
+            let key = key(latestTag, day: Int32(previous), subject: subject)
             guard let value = try view.get(key) else { throw damaged }
             if let newLatest = entries.last, newLatest.key == key, newLatest.value.elementsEqual(value),
                try entries.dropLast().allSatisfy({ entry in try view.get(entry.key).map { $0.elementsEqual(entry.value) } ?? false }) {

@@ -165,7 +165,7 @@ extension EventLog {
                 }
                 entry = try cursor.next()
             }
-            // Customers whose latest event is on or after the day: the intervals do not cover them.
+            // Customers whose rule day is on or after the day: the intervals do not cover them.
             entry = try ChurnWatch.dayPrefix(ChurnWatch.latestTag, day: Int32(clamping: day)).withUnsafeBytes { try cursor.seek(atOrAfter: $0) }
             while let current = entry, let key = ChurnWatch.parseKey(current.key), key.tag == ChurnWatch.latestTag {
                 let subject = Array(key.subject)

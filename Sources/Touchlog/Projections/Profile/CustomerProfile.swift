@@ -67,6 +67,33 @@ public struct CustomerProfile: Sendable, Equatable {
         }
     }
 
+    /// The latest event time the churn rules depend on, in µs: the latest purchase, the latest NPS
+    /// answer, a complaint's opening or resolution; `nil` without any of them. The rules read
+    /// nothing else with a time (mention sentiment counts whatever its time).
+    var latestChurnRuleTime: Int64? {
+        var latest = purchases.times?.last
+        func include(_ time: Int64?) {
+            if let time { latest = max(latest ?? time, time) }
+        }
+        include(surveys.latestNPS?.stamp.time)
+        for entry in complaints.entries {
+            include(entry.value.opened)
+            include(entry.value.resolved)
+        }
+        return latest
+    }
+
+    /// Whether folding `event` can change what the churn rules read: purchases, complaints,
+    /// mentions (their sentiment) and NPS answers can; visits, profile updates and other survey
+    /// metrics cannot.
+    static func concernsChurnRules(_ event: TouchEvent) -> Bool {
+        switch event.payload {
+        case .purchase, .complaint, .socialMention: true
+        case .survey(let survey): survey.metric == .nps
+        case .visit, .profileUpdated: false
+        }
+    }
+
     /// The tie key of an event: breaks ties between "latest" values of equal event time by content,
     /// never by arrival. The XXH64 of the UTF-8 of `source`, a 0xFF byte (which UTF-8 never
     /// contains) and the UTF-8 of `id`; the larger key wins a tie.

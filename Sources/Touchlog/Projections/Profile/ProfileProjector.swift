@@ -20,7 +20,9 @@ public struct ProfileProjector: Projector {
     /// Decodes each customer's profile once per batch, folds all their events, encodes it once.
     /// Updates each customer's kept churn list entries with their profile.
     public func apply(_ events: [StoredEvent], to view: ViewStore) throws {
-        var customers: [String: (state: ProfileFolder.Customer, previousLastSeen: Timestamp?, hadOpenBlock: Bool)] = [:]
+        /// Per customer touched: their state, the rule day of their stored kept churn list entries
+        /// (`nil` for a new customer), and whether an event of the batch concerns those entries.
+        var customers: [String: (state: ProfileFolder.Customer, ruleDay: Int?, hadOpenBlock: Bool, concernsChurn: Bool)] = [:]
         for event in events {
             let subject = event.event.subject
             var slot = customers.index(forKey: subject)
@@ -28,9 +30,12 @@ public struct ProfileProjector: Projector {
                 let profile = try view.get(Array(subject.utf8)).map { try CustomerProfile(encoded: $0) } ?? CustomerProfile()
                 let openKey = ProfileHistory.openBlockKey(subject)
                 let open = try openKey.withUnsafeBytes { key in try view.get(openKey).map { try ProfileHistory.decodeOpenBlock($0, key: key) } }
-                customers[subject] = (ProfileFolder.Customer(profile: profile, history: ProfileHistoryTracker(blockEarliest: open)), profile.lastSeen, open != nil)
+                let ruleDay = profile.isEmpty ? nil : ChurnWatch.ruleDay(of: profile)
+                customers[subject] = (ProfileFolder.Customer(profile: profile, history: ProfileHistoryTracker(blockEarliest: open)), ruleDay, open != nil, false)
                 slot = customers.index(forKey: subject)
             }
+            customers.values[slot!].concernsChurn = customers.values[slot!].concernsChurn || customers.values[slot!].ruleDay == nil
+                || CustomerProfile.concernsChurnRules(event.event)
             if let snapshot = ProfileFolder.fold(event, into: &customers.values[slot!].state, snapshotInterval: snapshotInterval) {
                 try view.put(snapshot.key, snapshot.value)
             }
@@ -40,8 +45,9 @@ public struct ProfileProjector: Projector {
         for (subject, customer) in customers {
             try view.put(Array(subject.utf8), customer.state.profile.encoded)
             try ProfileFolder.writeOpenBlock(customer.state.history, of: subject, replacing: customer.hadOpenBlock, to: view)
-            try ChurnWatch.replace(
-                of: subject, previousLastSeen: customer.previousLastSeen, with: customer.state.profile, settings: settings, in: view)
+            if customer.concernsChurn {
+                try ChurnWatch.replace(of: subject, previous: customer.ruleDay, with: customer.state.profile, settings: settings, in: view)
+            }
         }
     }
 
