@@ -17,6 +17,11 @@ public enum TouchlogServer {
         log: EventLog, configuration: ServerConfiguration, logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws(TouchlogError) -> some ApplicationProtocol {
+        // Say once, at start, when /v1/churn cannot read the kept churn list (the CLI says it per
+        // call). A profile view that is not current yet says nothing here; reads report it.
+        if let reason = (try? log.churnListFallbackReason(thresholds: configuration.churnThresholds)) ?? nil {
+            logger.warning("GET /v1/churn evaluates every customer: \(reason)")
+        }
         let metrics = ServerMetrics()
         let notifier = HeadNotifier(head: try log.head())
         let committer = GroupCommitter(log: log, notifier: notifier, metrics: metrics, maxGroupEvents: configuration.maxGroupEvents)
