@@ -69,7 +69,7 @@ let package = Package(
         ),
         .testTarget(name: "LMDBTests", dependencies: ["LMDB"], swiftSettings: sharedSettings),
         .testTarget(
-            name: "TouchlogTests", dependencies: ["Touchlog", "TouchlogAnalytics", "TouchlogReport"], exclude: ["Fixtures"],
+            name: "TouchlogTests", dependencies: ["Touchlog", "TouchlogAnalytics", "TouchlogReport", "LMDB"], exclude: ["Fixtures"],
             swiftSettings: sharedSettings
         ),
         .testTarget(

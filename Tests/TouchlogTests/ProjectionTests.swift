@@ -1,4 +1,5 @@
 import Foundation
+import LMDB
 import Testing
 import Touchlog
 
@@ -113,6 +114,32 @@ struct ProjectionTests {
             try Self.append(lines, to: reference, seed: seed &+ 2)
             #expect(try log.satisfactionTrends(bucket: .day, by: .channel) == reference.satisfactionTrends(bucket: .day, by: .channel), "seed \(seed)")
             #expect(try log.verify().isClean)
+        }
+    }
+
+    /// A rebuild reads customers' events through the customer index: with a customer missing
+    /// from it, the rebuild stops with an error instead of swapping in views without their events.
+    @Test func aRebuildRefusesACustomerIndexThatMissesEvents() throws {
+        try withTemporaryDirectory { directory in
+            let path = directory + "/i.db"
+            let (_, distinct) = Self.stream(seed: 11, count: 300, customers: 6)
+            do {
+                let log = try EventLog(path: path, options: .init(create: true, durable: false))
+                try Self.append(distinct, to: log, seed: 1)
+            }
+            let before = try EventLog(path: path).profile(of: "cust-1")
+            do {  // the damage: one customer's index entry gone
+                let environment = try Environment(path: path)
+                let customers = try #require(try environment.openDatabase("customers"))
+                try environment.write { txn in _ = try Array("cust-2".utf8).withUnsafeBytes { try txn.delete(customers, key: $0) } }
+            }
+            let log = try EventLog(path: path)
+            #expect {
+                try log.rebuild()
+            } throws: { error in
+                (error as? TouchlogError)?.code == .corruption && "\(error)".contains("customer index")
+            }
+            #expect(try log.profile(of: "cust-1") == before, "the live views were left as they were")
         }
     }
 

@@ -31,44 +31,49 @@ extension EventLog {
     /// read where they lie, so the work is proportional to these customers' events, not to the
     /// log: a rebuild in several groups reads every event once instead of scanning the whole log
     /// per group. One read transaction per worker and group; events appended after `head` are
-    /// skipped (the rebuild folds them in its last transaction).
+    /// skipped (the rebuild folds them in its last transaction). Returns the states and the
+    /// number of events folded.
     func foldCustomerChains<State>(
         _ group: ArraySlice<IndexedCustomer>, through head: UInt64, workers: Int, makeState: () -> State,
         _ fold: (inout State, StoredEvent) throws -> Void
-    ) throws(TouchlogError) -> [State] {
+    ) throws(TouchlogError) -> (states: [State], folded: UInt64) {
         let workers = max(1, min(workers, group.count))
         var states = (0..<workers).map { _ in makeState() }
+        var counts = [UInt64](repeating: 0, count: workers)
         var failures = [TouchlogError?](repeating: nil, count: workers)
         withoutActuallyEscaping(fold) { fold in
-            states.withUnsafeMutableBufferPointer { stateSlots in
-                failures.withUnsafeMutableBufferPointer { failureSlots in
-                    let states = stateSlots, failures = failureSlots
-                    // Each worker touches only its own slot of `states` and `failures`.
-                    let run = UncheckedSendable { [self] (worker: Int) in
-                        do {
-                            try withSnapshot("rebuilding from the customers' events") { txn in
-                                var records: [(position: UInt64, bytes: UnsafeRawBufferPointer, header: RecordHeader)] = []
-                                for index in stride(from: group.startIndex + worker, to: group.endIndex, by: workers) {
-                                    records.removeAll(keepingCapacity: true)
-                                    try walkChain(txn, of: group[index].subject) { position, bytes, header in
-                                        if position <= head { records.append((position, bytes, header)) }
-                                    }
-                                    for record in records.reversed() {
-                                        let event = try decodeRecord(record.bytes, position: record.position, includingJSON: false, header: record.header)
-                                        try fold(&states[worker], event)
+            states.withUnsafeMutableBufferPointer { states in
+                failures.withUnsafeMutableBufferPointer { failures in
+                    counts.withUnsafeMutableBufferPointer { counts in
+                        // Each worker touches only its own slot of `states`, `failures` and `counts`.
+                        let slots = (states: states, failures: failures, counts: counts)
+                        let run = UncheckedSendable { [self] (worker: Int) in
+                            do {
+                                try withSnapshot("rebuilding from the customers' events") { txn in
+                                    var records: [(position: UInt64, bytes: UnsafeRawBufferPointer, header: RecordHeader)] = []
+                                    for index in stride(from: group.startIndex + worker, to: group.endIndex, by: workers) {
+                                        records.removeAll(keepingCapacity: true)
+                                        try walkChain(txn, of: group[index].subject) { position, bytes, header in
+                                            if position <= head { records.append((position, bytes, header)) }
+                                        }
+                                        for record in records.reversed() {
+                                            let event = try decodeRecord(record.bytes, position: record.position, includingJSON: false, header: record.header)
+                                            try fold(&slots.states[worker], event)
+                                        }
+                                        slots.counts[worker] += UInt64(records.count)
                                     }
                                 }
+                            } catch {
+                                slots.failures[worker] = (error as? TouchlogError) ?? TouchlogError.storage(error, while: "rebuilding from the customers' events")
                             }
-                        } catch {
-                            failures[worker] = (error as? TouchlogError) ?? TouchlogError.storage(error, while: "rebuilding from the customers' events")
                         }
+                        if workers == 1 { run.value(0) } else { DispatchQueue.concurrentPerform(iterations: workers) { run.value($0) } }
                     }
-                    if workers == 1 { run.value(0) } else { DispatchQueue.concurrentPerform(iterations: workers) { run.value($0) } }
                 }
             }
         }
         if let failure = failures.compactMap({ $0 }).first { throw failure }
-        return states
+        return (states, counts.reduce(0, +))
     }
 }
 

@@ -109,7 +109,7 @@ extension EventLog {
         }
         var folders = views.map { $0.projector.makeRebuildFolder()! }
         var groupStart = customers.startIndex
-        var eventsRead: UInt64 = 0
+        var eventsRead: UInt64 = 0, eventsFolded: UInt64 = 0
         while groupStart < customers.endIndex {
             var groupEnd = groupStart, groupBytes: UInt64 = 0
             while groupEnd < customers.endIndex, groupEnd == groupStart || groupBytes < UInt64(rebuildPassBytes) {
@@ -117,12 +117,13 @@ extension EventLog {
                 eventsRead &+= customers[groupEnd].eventCount
                 groupEnd += 1
             }
-            let states = try foldCustomerChains(
+            let (states, folded) = try foldCustomerChains(
                 customers[groupStart..<groupEnd], through: head, workers: Self.foldWorkers,
                 makeState: { views.map { $0.projector.makeRebuildFolder()! } }
             ) { folders, event in
                 for index in folders.indices { try folders[index].fold(event) }
             }
+            eventsFolded += folded
             for state in states { for index in folders.indices { folders[index].merge(state[index]) } }
             // Nothing captured is changed inside the transaction: the environment may run it again.
             spareEntries = try writeRebuild(names) { txn in
@@ -135,6 +136,15 @@ extension EventLog {
             for index in folders.indices { folders[index].dropFinal() }
             progress?(names, min(head, eventsRead), head)
             groupStart = groupEnd
+        }
+        // Positions run from 1 to the head without gaps, each an event of one customer: chains
+        // that reach fewer events mean a damaged customer index, and views built from them would
+        // silently lack events.
+        guard eventsFolded == head else {
+            throw TouchlogError(
+                .corruption,
+                "the customer index leads to \(eventsFolded) of the log's \(head) events, so the views cannot be rebuilt from it; run `touchlog verify`"
+            )
         }
         try writeRebuild(names) { txn in
             let newHead = try readMetadata(txn).head
