@@ -235,45 +235,32 @@ public enum ChurnRules {
 
     /// Purchase days and spend in the last `decliningWindowDays` up to `day` and in the window before.
     private static func windows(_ inputs: ChurnInputs, asOfDay day: Int, thresholds t: ChurnThresholds) -> (recentDays: Int, recentSpend: Double, previousDays: Int, previousSpend: Double) {
-        let window = t.decliningWindowDays
-        var recentDays = 0, previousDays = 0, recentSpend = 0.0, previousSpend = 0.0
-        // Ascending days: the ones before both windows are skipped, the sums are added in the same order.
-        let first = window >= 0 ? firstIndex(in: inputs.purchaseDays, after: day - 2 * window) : 0
-        for index in first..<inputs.purchaseDays.count {
-            let purchaseDay = inputs.purchaseDays[index]
-            if purchaseDay > day { break }
-            if purchaseDay > day - window && purchaseDay <= day {
-                recentDays += 1
-                recentSpend += inputs.purchaseSpend[index]
-            } else if purchaseDay > day - 2 * window && purchaseDay <= day - window {
-                previousDays += 1
-                previousSpend += inputs.purchaseSpend[index]
-            }
-        }
-        return (recentDays, recentSpend, previousDays, previousSpend)
+        let (previous, recent) = windowIndexes(inputs, asOfDay: day, thresholds: t)
+        return (recent.count, spend(inputs, recent), previous.count, spend(inputs, previous))
     }
 
     /// Whether the last window fell below `decliningFraction` of the one before, in purchase days
-    /// or in spend. The counts come from two binary searches; the spend, summed as `windows`
-    /// sums it, only when the counts do not decide.
+    /// or in spend; the spend is summed only when the counts do not decide.
     private static func isDeclining(_ inputs: ChurnInputs, asOfDay day: Int, thresholds t: ChurnThresholds) -> Bool {
-        let window = t.decliningWindowDays
-        guard window >= 0 else {
-            let w = windows(inputs, asOfDay: day, thresholds: t)
-            return w.previousDays >= t.decliningMinimumPurchaseDays
-                && (Double(w.recentDays) < t.decliningFraction * Double(w.previousDays) || w.recentSpend < t.decliningFraction * w.previousSpend)
-        }
-        let days = inputs.purchaseDays
-        let previousStart = firstIndex(in: days, after: day - 2 * window)
-        let recentStart = firstIndex(in: days, after: day - window)
-        let end = firstIndex(in: days, after: day)
-        let previousDays = recentStart - previousStart, recentDays = end - recentStart
-        guard previousDays >= t.decliningMinimumPurchaseDays else { return false }
-        if Double(recentDays) < t.decliningFraction * Double(previousDays) { return true }
-        var recentSpend = 0.0, previousSpend = 0.0
-        for index in previousStart..<recentStart { previousSpend += inputs.purchaseSpend[index] }
-        for index in recentStart..<end { recentSpend += inputs.purchaseSpend[index] }
-        return recentSpend < t.decliningFraction * previousSpend
+        let (previous, recent) = windowIndexes(inputs, asOfDay: day, thresholds: t)
+        guard previous.count >= t.decliningMinimumPurchaseDays else { return false }
+        if Double(recent.count) < t.decliningFraction * Double(previous.count) { return true }
+        return spend(inputs, recent) < t.decliningFraction * spend(inputs, previous)
+    }
+
+    /// The indexes of the purchase days in the window before the last one and in the last one
+    /// (`decliningWindowDays` each, ending on `day`), found by binary search in the ascending
+    /// days; both empty for a window of 0 days or less.
+    private static func windowIndexes(_ inputs: ChurnInputs, asOfDay day: Int, thresholds t: ChurnThresholds) -> (previous: Range<Int>, recent: Range<Int>) {
+        let window = max(0, t.decliningWindowDays)
+        let previousStart = firstIndex(in: inputs.purchaseDays, after: day - 2 * window)
+        let recentStart = firstIndex(in: inputs.purchaseDays, after: day - window)
+        return (previousStart..<recentStart, recentStart..<firstIndex(in: inputs.purchaseDays, after: day))
+    }
+
+    /// The spend of the purchase days at `indexes`, added in ascending order.
+    private static func spend(_ inputs: ChurnInputs, _ indexes: Range<Int>) -> Double {
+        indexes.reduce(0) { $0 + inputs.purchaseSpend[$1] }
     }
 
     /// The index of the first of the ascending `days` after `day` (`days.count` if none is).

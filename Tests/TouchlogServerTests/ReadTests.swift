@@ -67,31 +67,27 @@ import TouchlogAnalytics
             )
             #expect(trends.text == #"{"bucket":"day","by":"overall","rows":["# + rows.map { $0.jsonText() }.joined(separator: ",") + "]}")
 
-            var seen: [String] = []
-            var path = "/v1/churn?asOf=2026-01-01&flag=overdue&limit=2"
-            for _ in 0..<5 {
-                let page = try await server.get(path)
-                #expect(page.status == 200, "\(page.text)")
-                guard case .array(let customers)? = try page.member("customers") else { break }
-                for case .object(let churn) in customers { if case .string(let id)? = churn["customer"] { seen.append(id) } }
-                guard case .string(let cursor)? = try page.member("nextCursor") else { break }
-                path = "/v1/churn?asOf=2026-01-01&flag=overdue&limit=2&cursor=\(cursor.addingPercentEncodingForQuery())"
+            /// The customers of up to five pages of `/v1/churn?query`, following the cursors.
+            func churnPages(_ query: String) async throws -> [String] {
+                var seen: [String] = []
+                var path = "/v1/churn?\(query)"
+                for _ in 0..<5 {
+                    let page = try await server.get(path)
+                    #expect(page.status == 200, "\(page.text)")
+                    guard case .array(let customers)? = try page.member("customers") else { break }
+                    for case .object(let churn) in customers { if case .string(let id)? = churn["customer"] { seen.append(id) } }
+                    guard case .string(let cursor)? = try page.member("nextCursor") else { break }
+                    path = "/v1/churn?\(query)&cursor=\(cursor.addingPercentEncodingForQuery())"
+                }
+                return seen
             }
+            var seen = try await churnPages("asOf=2026-01-01&flag=overdue&limit=2")
             let all = try server.log.churnList(asOf: try #require(Timestamp(dateOrDateTime: "2026-01-01")), flag: .overdue, limit: .max)
             #expect(seen == all.map(\.customer))
             #expect(seen.count == 5)
 
             // For now: from the kept churn list, page by page, the same customers.
-            seen = []
-            path = "/v1/churn?flag=overdue&limit=2"
-            for _ in 0..<5 {
-                let page = try await server.get(path)
-                #expect(page.status == 200, "\(page.text)")
-                guard case .array(let customers)? = try page.member("customers") else { break }
-                for case .object(let churn) in customers { if case .string(let id)? = churn["customer"] { seen.append(id) } }
-                guard case .string(let cursor)? = try page.member("nextCursor") else { break }
-                path = "/v1/churn?flag=overdue&limit=2&cursor=\(cursor.addingPercentEncodingForQuery())"
-            }
+            seen = try await churnPages("flag=overdue&limit=2")
             #expect(try server.log.churnListFallbackReason(thresholds: ChurnThresholds()) == nil)
             #expect(seen == (try server.log.churnList(flag: .overdue, limit: .max)).map(\.customer))
             #expect(seen.count == 5)

@@ -38,42 +38,53 @@ extension EventLog {
         _ fold: (inout State, StoredEvent) throws -> Void
     ) throws(TouchlogError) -> (states: [State], folded: UInt64) {
         let workers = max(1, min(workers, group.count))
+        let states = try Self.onWorkers(
+            workers, makeState: { (state: makeState(), folded: UInt64(0)) }, while: "rebuilding from the customers' events"
+        ) { worker, slot in
+            try withSnapshot("rebuilding from the customers' events") { txn in
+                var records: [(position: UInt64, bytes: UnsafeRawBufferPointer, header: RecordHeader)] = []
+                for index in stride(from: group.startIndex + worker, to: group.endIndex, by: workers) {
+                    records.removeAll(keepingCapacity: true)
+                    try walkChain(txn, of: group[index].subject) { position, bytes, header in
+                        if position <= head { records.append((position, bytes, header)) }
+                    }
+                    for record in records.reversed() {
+                        let event = try decodeRecord(record.bytes, position: record.position, includingJSON: false, header: record.header)
+                        try fold(&slot.state, event)
+                    }
+                    slot.folded += UInt64(records.count)
+                }
+            }
+        }
+        return (states.map(\.state), states.reduce(0) { $0 + $1.folded })
+    }
+
+    /// Runs `body` on `workers` threads (the calling one among them), each with its worker number
+    /// and its own state, and returns the states in worker order; throws the first worker's error
+    /// (others as `.storage` errors while `activity`).
+    static func onWorkers<State>(
+        _ workers: Int, makeState: () -> State, while activity: String, _ body: (Int, inout State) throws -> Void
+    ) throws(TouchlogError) -> [State] {
         var states = (0..<workers).map { _ in makeState() }
-        var counts = [UInt64](repeating: 0, count: workers)
         var failures = [TouchlogError?](repeating: nil, count: workers)
-        withoutActuallyEscaping(fold) { fold in
+        withoutActuallyEscaping(body) { body in
             states.withUnsafeMutableBufferPointer { states in
                 failures.withUnsafeMutableBufferPointer { failures in
-                    counts.withUnsafeMutableBufferPointer { counts in
-                        // Each worker touches only its own slot of `states`, `failures` and `counts`.
-                        let slots = (states: states, failures: failures, counts: counts)
-                        let run = UncheckedSendable { [self] (worker: Int) in
-                            do {
-                                try withSnapshot("rebuilding from the customers' events") { txn in
-                                    var records: [(position: UInt64, bytes: UnsafeRawBufferPointer, header: RecordHeader)] = []
-                                    for index in stride(from: group.startIndex + worker, to: group.endIndex, by: workers) {
-                                        records.removeAll(keepingCapacity: true)
-                                        try walkChain(txn, of: group[index].subject) { position, bytes, header in
-                                            if position <= head { records.append((position, bytes, header)) }
-                                        }
-                                        for record in records.reversed() {
-                                            let event = try decodeRecord(record.bytes, position: record.position, includingJSON: false, header: record.header)
-                                            try fold(&slots.states[worker], event)
-                                        }
-                                        slots.counts[worker] += UInt64(records.count)
-                                    }
-                                }
-                            } catch {
-                                slots.failures[worker] = (error as? TouchlogError) ?? TouchlogError.storage(error, while: "rebuilding from the customers' events")
-                            }
+                    // Each worker touches only its own slot of `states` and `failures`.
+                    let slots = (states: states, failures: failures)
+                    let run = UncheckedSendable { (worker: Int) in
+                        do {
+                            try body(worker, &slots.states[worker])
+                        } catch {
+                            slots.failures[worker] = (error as? TouchlogError) ?? TouchlogError.storage(error, while: activity)
                         }
-                        if workers == 1 { run.value(0) } else { DispatchQueue.concurrentPerform(iterations: workers) { run.value($0) } }
                     }
+                    if workers == 1 { run.value(0) } else { DispatchQueue.concurrentPerform(iterations: workers) { run.value($0) } }
                 }
             }
         }
         if let failure = failures.compactMap({ $0 }).first { throw failure }
-        return (states, counts.reduce(0, +))
+        return states
     }
 }
 

@@ -1,4 +1,3 @@
-import Dispatch
 import Glibc
 import LMDB
 import TouchlogAnalytics
@@ -95,40 +94,24 @@ extension EventLog {
     ) throws(TouchlogError) -> (states: [State], last: UInt64) {
         let last = try lastPosition(at: horizon)
         let workers = max(1, workers)
-        var states = (0..<workers).map { _ in makeState() }
-        var failures = [TouchlogError?](repeating: nil, count: workers)
-        withoutActuallyEscaping(fold) { fold in
-            states.withUnsafeMutableBufferPointer { stateSlots in
-                failures.withUnsafeMutableBufferPointer { failureSlots in
-                    let states = stateSlots, failures = failureSlots
-                    // Each worker touches only its own slot of `states` and `failures`.
-                    let run = UncheckedSendable { [self] (worker: Int) in
-                        var reached: UInt64 = 0
-                        var behind = MappedSpan()
-                        do {
-                            while reached < last {
-                                let target = min(last, reached + UInt64(chunkSize))
-                                let span = try withSnapshot("replaying the log") { txn in
-                                    try forEachEventForProjection(txn, after: reached, through: target, bucket: worker, of: workers) { stored in
-                                        if horizon.includes(stored) { try fold(&states[worker], stored) }
-                                    }
-                                }
-                                reached = target
-                                // Each worker lets go of the chunk before the one it just read:
-                                // the others may still be reading this one.
-                                environment.releaseMappedPages(behind)
-                                behind = span
-                                if worker == 0 { progress?(reached, last) }
-                            }
-                        } catch {
-                            failures[worker] = (error as? TouchlogError) ?? TouchlogError.storage(error, while: "replaying the log")
-                        }
+        let states = try Self.onWorkers(workers, makeState: makeState, while: "replaying the log") { worker, state in
+            var reached: UInt64 = 0
+            var behind = MappedSpan()
+            while reached < last {
+                let target = min(last, reached + UInt64(chunkSize))
+                let span = try withSnapshot("replaying the log") { txn in
+                    try forEachEventForProjection(txn, after: reached, through: target, bucket: worker, of: workers) { stored in
+                        if horizon.includes(stored) { try fold(&state, stored) }
                     }
-                    if workers == 1 { run.value(0) } else { DispatchQueue.concurrentPerform(iterations: workers) { run.value($0) } }
                 }
+                reached = target
+                // Each worker lets go of the chunk before the one it just read: the others may
+                // still be reading this one.
+                environment.releaseMappedPages(behind)
+                behind = span
+                if worker == 0 { progress?(reached, last) }
             }
         }
-        if let failure = failures.compactMap({ $0 }).first { throw failure }
         return (states, last)
     }
 

@@ -20,13 +20,19 @@ extension EventLog {
     /// every customer's entries of the kept list, in one write transaction (one pass over the
     /// profiles). Appends keep the list up to date from then on.
     public func keepChurnThresholds(_ thresholds: ChurnThresholds) throws(TouchlogError) {
+        try storeChurnSetting(thresholds.watchEncoded, under: Self.churnThresholdsKey, while: "keeping the churn thresholds")
+    }
+
+    /// Stores one of the settings the kept churn list is computed with (the thresholds, the
+    /// model) in `meta` and recomputes the list with it, in one write transaction.
+    func storeChurnSetting(_ value: [UInt8], under key: [UInt8], while activity: String) throws(TouchlogError) {
         do {
             try environment.write { txn in
-                try txn.put(meta, key: Self.churnThresholdsKey, value: thresholds.watchEncoded)
+                try txn.put(meta, key: key, value: value)
                 try recomputeChurnWatch(txn)
             }
         } catch {
-            throw TouchlogError.storage(error, while: "keeping the churn thresholds")
+            throw TouchlogError.storage(error, while: activity)
         }
     }
 

@@ -78,14 +78,7 @@ extension EventLog {
     /// Stores `model` as the database's fitted model, replacing any earlier one, and recomputes
     /// the kept churn list with it (its `low_p_alive` flags), in the same transaction.
     public func storeModel(_ model: FittedModel) throws(TouchlogError) {
-        do {
-            try environment.write { txn in
-                try txn.put(meta, key: FittedModel.key, value: model.encoded)
-                try recomputeChurnWatch(txn)
-            }
-        } catch {
-            throw TouchlogError.storage(error, while: "storing the fitted model")
-        }
+        try storeChurnSetting(model.encoded, under: FittedModel.key, while: "storing the fitted model")
     }
 
     /// The stored fitted model, or `nil` if none was ever stored.

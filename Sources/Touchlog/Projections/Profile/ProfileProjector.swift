@@ -31,11 +31,11 @@ public struct ProfileProjector: Projector {
                 let openKey = ProfileHistory.openBlockKey(subject)
                 let open = try openKey.withUnsafeBytes { key in try view.get(openKey).map { try ProfileHistory.decodeOpenBlock($0, key: key) } }
                 let ruleDay = profile.isEmpty ? nil : ChurnWatch.ruleDay(of: profile)
-                customers[subject] = (ProfileFolder.Customer(profile: profile, history: ProfileHistoryTracker(blockEarliest: open)), ruleDay, open != nil, false)
+                // A new customer's entries are written whatever their events are.
+                customers[subject] = (ProfileFolder.Customer(profile: profile, history: ProfileHistoryTracker(blockEarliest: open)), ruleDay, open != nil, ruleDay == nil)
                 slot = customers.index(forKey: subject)
             }
-            customers.values[slot!].concernsChurn = customers.values[slot!].concernsChurn || customers.values[slot!].ruleDay == nil
-                || CustomerProfile.concernsChurnRules(event.event)
+            if CustomerProfile.concernsChurnRules(event.event) { customers.values[slot!].concernsChurn = true }
             if let snapshot = ProfileFolder.fold(event, into: &customers.values[slot!].state, snapshotInterval: snapshotInterval) {
                 try view.put(snapshot.key, snapshot.value)
             }
