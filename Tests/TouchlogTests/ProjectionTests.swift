@@ -117,27 +117,63 @@ struct ProjectionTests {
         }
     }
 
-    /// A rebuild reads customers' events through the customer index: with a customer missing
-    /// from it, the rebuild stops with an error instead of swapping in views without their events.
-    @Test func aRebuildRefusesACustomerIndexThatMissesEvents() throws {
+    /// A rebuild reads the log itself, not the customer index (which only sizes its groups): a
+    /// customer missing from the index still has every event in the rebuilt views, whether the
+    /// rebuild takes one group or many.
+    @Test(arguments: [144 << 20, 2 << 10])
+    func aRebuildDoesNotDependOnTheCustomerIndex(passBytes: Int) throws {
         try withTemporaryDirectory { directory in
             let path = directory + "/i.db"
             let (_, distinct) = Self.stream(seed: 11, count: 300, customers: 6)
+            let expected = try Self.reference(distinct)
             do {
                 let log = try EventLog(path: path, options: .init(create: true, durable: false))
                 try Self.append(distinct, to: log, seed: 1)
             }
-            let before = try EventLog(path: path).profile(of: "cust-1")
             do {  // the damage: one customer's index entry gone
                 let environment = try Environment(path: path)
                 let customers = try #require(try environment.openDatabase("customers"))
                 try environment.write { txn in _ = try Array("cust-2".utf8).withUnsafeBytes { try txn.delete(customers, key: $0) } }
             }
-            let log = try EventLog(path: path)
+            var options = EventLog.Options()
+            options.rebuildPassBytes = passBytes
+            let log = try EventLog(path: path, options: options)
+            try log.rebuild()
+            for (customer, profile) in expected {
+                #expect(try log.profile(of: customer) == profile, "\(customer), \(passBytes) bytes a group")
+            }
+        }
+    }
+
+    /// Positions run without gaps: a rebuild that finds a record missing stops with an error
+    /// instead of swapping in views without that event, and the live views stay as they were.
+    @Test(arguments: [144 << 20, 2 << 10])
+    func aRebuildRefusesALogWithAMissingRecord(passBytes: Int) throws {
+        try withTemporaryDirectory { directory in
+            let path = directory + "/g.db"
+            let (_, distinct) = Self.stream(seed: 12, count: 300, customers: 6)
+            do {
+                let log = try EventLog(path: path, options: .init(create: true, durable: false))
+                try Self.append(distinct, to: log, seed: 1)
+            }
+            let before = try EventLog(path: path).profile(of: "cust-1")
+            do {  // the damage: the record at position 150 moved past the head (the count stays right)
+                let environment = try Environment(path: path)
+                let events = try #require(try environment.openDatabase("events"))
+                try environment.write { txn in
+                    let key = withUnsafeBytes(of: UInt64(150).bigEndian) { Array($0) }
+                    let record = try #require(try txn.get(events, key: key)).map { $0 }
+                    _ = try key.withUnsafeBytes { try txn.delete(events, key: $0) }
+                    try txn.put(events, key: withUnsafeBytes(of: UInt64(301).bigEndian) { Array($0) }, value: record)
+                }
+            }
+            var options = EventLog.Options()
+            options.rebuildPassBytes = passBytes
+            let log = try EventLog(path: path, options: options)
             #expect {
                 try log.rebuild()
             } throws: { error in
-                (error as? TouchlogError)?.code == .corruption && "\(error)".contains("customer index")
+                (error as? TouchlogError)?.code == .corruption && "\(error)".contains("records up to its head")
             }
             #expect(try log.profile(of: "cust-1") == before, "the live views were left as they were")
         }

@@ -66,6 +66,14 @@ struct ByteReader {
         return String(decoding: UnsafeRawBufferPointer(rebasing: buffer[offset..<(offset + count)]), as: UTF8.self)
     }
 
+    /// A block with a 16-bit length (how strings are stored), as bytes.
+    mutating func readBlock16() throws(Truncated) -> UnsafeRawBufferPointer {
+        let count = Int(try read(UInt16.self))
+        guard offset + count <= buffer.count else { throw Truncated() }
+        defer { offset += count }
+        return UnsafeRawBufferPointer(rebasing: buffer[offset..<(offset + count)])
+    }
+
     mutating func readBlock() throws(Truncated) -> UnsafeRawBufferPointer {
         let count = Int(try read(UInt32.self))
         guard offset + count <= buffer.count else { throw Truncated() }

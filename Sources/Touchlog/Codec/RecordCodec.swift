@@ -69,6 +69,42 @@ package enum RecordCodec {
         }
     }
 
+    /// The fixed header of a record this process wrote itself moments ago (a rebuild's spill of
+    /// records it read and checked): the version and type are checked, the checksum is not (the
+    /// JSON it covers was left out). Every later read stays bounds-checked.
+    static func headerUnchecked(of bytes: UnsafeRawBufferPointer) throws(RecordDamage) -> RecordHeader {
+        guard bytes.count >= headerSize, bytes[0] == formatVersion, let type = EventType(rawValue: bytes[1]) else {
+            throw RecordDamage(reason: "damaged record header")
+        }
+        return RecordHeader(
+            type: type,
+            recordedAt: Timestamp(microseconds: Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: 12, as: Int64.self))),
+            time: Timestamp(microseconds: Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: 20, as: Int64.self))),
+            previousOfCustomer: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: 28, as: UInt64.self))
+        )
+    }
+
+    /// The bytes of a record before its JSON block (header, identity and compact payload): what
+    /// projections decode. `nil` if the lengths run past the end.
+    static func projectedPrefix(of bytes: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? {
+        var reader = ByteReader(bytes, offset: headerSize)
+        do {
+            for _ in 0..<3 { _ = try reader.readBlock16() }
+            _ = try reader.readBlock()
+        } catch {
+            return nil
+        }
+        return UnsafeRawBufferPointer(rebasing: bytes[..<reader.offset])
+    }
+
+    /// The subject of a record, as its UTF-8 bytes (not checked); empty if the length is damaged.
+    static func subjectBytes(of bytes: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        guard bytes.count >= headerSize + 2 else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        let length = Int(bytes[headerSize]) | Int(bytes[headerSize + 1]) << 8
+        guard bytes.count >= headerSize + 2 + length else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        return UnsafeRawBufferPointer(rebasing: bytes[(headerSize + 2)..<(headerSize + 2 + length)])
+    }
+
     /// Decodes a whole record stored at `position`; without `includingJSON` the event's `json` is
     /// left empty, which is what projections need (they fold typed fields only).
     package static func decode(_ bytes: UnsafeRawBufferPointer, position: UInt64, includingJSON: Bool = true) throws(RecordDamage) -> StoredEvent {

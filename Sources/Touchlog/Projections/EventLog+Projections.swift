@@ -88,44 +88,37 @@ extension EventLog {
         }
     }
 
-    /// The rebuild of the views with an in-memory folder, all together, reading every event once.
+    /// The rebuild of the views with an in-memory folder, all together, reading the log once.
     ///
-    /// Customers are taken in groups small enough for `Options.rebuildPassBytes`, and each group's
-    /// customers are spread over `foldWorkers` threads that read each customer's events through
-    /// their chain (`foldCustomerChains`), so every event is read once however many groups there
-    /// are. After each group, the entries that are final go into the views' spare slots (no reader
+    /// Customers are taken in groups of neighbouring subjects small enough for
+    /// `Options.rebuildPassBytes` (`CustomerGroups`). One scan of the log, spread over
+    /// `foldWorkers` threads by customer, folds the first group's events and keeps the others'
+    /// (without their JSON) in temporary files (`RebuildSpill`); each later group is then folded
+    /// from its files. After each group, its entries go into the views' spare slots (no reader
     /// sees those). A last write transaction writes the rest, folds what was appended meanwhile,
     /// and swaps. Interrupted, it leaves the live views as they were and starts again next time.
     private func rebuildInMemory(_ views: [View], progress: ((String, UInt64, UInt64) -> Void)?) throws(TouchlogError) {
         let names = views.map(\.projector.name).joined(separator: ", ")
         let head = try withSnapshot("reading the head") { txn in try readMetadata(txn).head }
         let bytesPerEvent: UInt64 = 120  // the profiles, and the history snapshots taken on the way
-        let customers = try indexedCustomers()
+        let groups = CustomerGroups(try indexedCustomers(), budget: UInt64(rebuildPassBytes), bytesPerEvent: bytesPerEvent)
         var spareEntries = try writeRebuild(names) { txn in
             try views.map { view in
                 try txn.removeAll(view.slots[1 - Int(try checkpoint(of: view, in: txn)?.liveSlot ?? 0)])
                 return 0
             }
         }
-        var folders = views.map { $0.projector.makeRebuildFolder()! }
-        var groupStart = customers.startIndex
-        var eventsRead: UInt64 = 0, eventsFolded: UInt64 = 0
-        while groupStart < customers.endIndex {
-            var groupEnd = groupStart, groupBytes: UInt64 = 0
-            while groupEnd < customers.endIndex, groupEnd == groupStart || groupBytes < UInt64(rebuildPassBytes) {
-                groupBytes &+= customers[groupEnd].eventCount &* bytesPerEvent
-                eventsRead &+= customers[groupEnd].eventCount
-                groupEnd += 1
-            }
-            let (states, folded) = try foldCustomerChains(
-                customers[groupStart..<groupEnd], through: head, workers: Self.foldWorkers,
-                makeState: { views.map { $0.projector.makeRebuildFolder()! } }
-            ) { folders, event in
-                for index in folders.indices { try folders[index].fold(event) }
-            }
-            eventsFolded += folded
+        let makeFolders = { views.map { $0.projector.makeRebuildFolder()! } }
+        let workers = Self.foldWorkers
+        let spill = groups.count > 1 ? try RebuildSpill(directory: path, groups: groups.count, workers: workers) : nil
+        // Progress: the scan of the log, then the spilled events read again, in events of the log.
+        let work = head &+ groups.eventCounts.dropFirst().reduce(0, &+)
+        func report(_ done: UInt64) { progress?(names, work == 0 ? head : done.multipliedFullWidth(by: head).low / work, head) }
+
+        var folders = makeFolders()
+        // Nothing captured is changed inside the transaction: the environment may run it again.
+        func writeGroup(_ states: [[any ViewFolder]]) throws(TouchlogError) {
             for state in states { for index in folders.indices { folders[index].merge(state[index]) } }
-            // Nothing captured is changed inside the transaction: the environment may run it again.
             spareEntries = try writeRebuild(names) { txn in
                 try views.enumerated().map { index, view in
                     let store = try spareStore(of: view, in: txn, expecting: spareEntries[index])
@@ -134,17 +127,38 @@ extension EventLog {
                 }
             }
             for index in folders.indices { folders[index].dropFinal() }
-            progress?(names, min(head, eventsRead), head)
-            groupStart = groupEnd
         }
-        // Positions run from 1 to the head without gaps, each an event of one customer: chains
-        // that reach fewer events mean a damaged customer index, and views built from them would
-        // silently lack events.
-        guard eventsFolded == head else {
-            throw TouchlogError(
-                .corruption,
-                "the customer index leads to \(eventsFolded) of the log's \(head) events, so the views cannot be rebuilt from it; run `touchlog verify`"
-            )
+
+        let firstPass = try scanLogByCustomer(through: head, workers: workers, progress: { reached, _ in report(reached) }, makeState: makeFolders) {
+            worker, folders, position, bytes, header in
+            let group = groups.group(ofSubject: RecordCodec.subjectBytes(of: bytes))
+            if let spill, group > 0 {
+                try spill.append(bytes, position: position, group: group, worker: worker)
+            } else {
+                let event = try decodeRecord(bytes, position: position, includingJSON: false, header: header)
+                for index in folders.indices { try folders[index].fold(event) }
+            }
+        }
+        // Positions run from 1 to the head without gaps: a scan that finds fewer records means a
+        // damaged log, and views built from it would silently lack events.
+        let found = firstPass.reduce(0) { $0 + $1.visited }
+        guard found == head else {
+            throw TouchlogError(.corruption, "the log holds \(found) records up to its head, position \(head); run `touchlog verify`")
+        }
+        try spill?.finishWriting()
+        try writeGroup(firstPass.map(\.state))
+        var done = head
+        if let spill {
+            for group in 1..<groups.count {
+                let states = try Self.onWorkers(workers, makeState: makeFolders, while: "rebuilding the \(names) view") { worker, folders in
+                    try spill.forEachEvent(group: group, worker: worker) { event in
+                        for index in folders.indices { try folders[index].fold(event) }
+                    }
+                }
+                try writeGroup(states)
+                done &+= groups.eventCounts[group]
+                report(done)
+            }
         }
         try writeRebuild(names) { txn in
             let newHead = try readMetadata(txn).head
@@ -158,8 +172,6 @@ extension EventLog {
                 try swapIn(view, slot: 1 - live, replacing: live, head: newHead, in: txn)
             }
         }
-        // The customers' events were read where they lie, all over the map.
-        releaseMappedPages()
     }
 
     /// The spare slot of a view being rebuilt, after checking that no one else wrote to it.
@@ -216,27 +228,39 @@ extension EventLog {
         }
     }
 
-    /// Calls `body` with each event after `after` through `through`, decoded for projection; with
-    /// several `buckets`, only the events of the customers in `bucket` (see `bucket(ofRecord:)`).
-    /// Returns the span of the map the records were read from.
-    @discardableResult
+    /// Calls `body` with each event after `after` through `through`, decoded for projection.
     func forEachEventForProjection(
+        _ txn: Transaction, after: UInt64, through: UInt64, _ body: (StoredEvent) throws -> Void
+    ) throws {
+        try forEachRecord(txn, after: after, through: through) { position, bytes, header in
+            try body(try decodeRecord(bytes, position: position, includingJSON: false, header: header))
+        }
+    }
+
+    /// Calls `body` with each record after `after` through `through`, its header read and its
+    /// checksum checked; with several `buckets`, only the records of the customers in `bucket`
+    /// (see `bucket(ofRecord:)`). The bytes are valid for the rest of `txn`. Returns the span of
+    /// the map the records were read from, and how many were passed to `body`.
+    @discardableResult
+    func forEachRecord(
         _ txn: Transaction, after: UInt64, through: UInt64, bucket: Int = 0, of buckets: Int = 1,
-        _ body: (StoredEvent) throws -> Void
-    ) throws -> MappedSpan {
+        _ body: (UInt64, UnsafeRawBufferPointer, RecordHeader) throws -> Void
+    ) throws -> (span: MappedSpan, visited: UInt64) {
         var span = MappedSpan()
-        guard through > after else { return span }
+        var visited: UInt64 = 0
+        guard through > after else { return (span, visited) }
         try txn.withCursor(events) { cursor in
             var entry = try PositionKey.of(after + 1).withUnsafeBytes { try cursor.seek(atOrAfter: $0) }
             while let current = entry, let position = PositionKey.decode(current.key), position <= through {
                 span.include(current.value)
                 if buckets == 1 || Self.bucket(ofRecord: current.value, buckets: buckets) == bucket {
-                    try body(try decodeRecord(current.value, position: position, includingJSON: false))
+                    try body(position, current.value, try header(current.value, position: position))
+                    visited += 1
                 }
                 entry = try cursor.next()
             }
         }
-        return span
+        return (span, visited)
     }
 
     /// Makes `slot` the live view as of `head`, emptying the slot it replaces.

@@ -32,9 +32,15 @@ public struct Horizon: Sendable, Equatable, CustomStringConvertible {
 
     /// Whether an event of the log counts at this horizon.
     public func includes(_ event: StoredEvent) -> Bool {
-        if let position, event.position > position { return false }
-        if let knownAt, event.recordedAt > knownAt { return false }
-        if let asOf, event.event.time > asOf { return false }
+        includes(position: event.position, recordedAt: event.recordedAt, time: event.event.time)
+    }
+
+    /// Whether an event stored at `position`, recorded at `recordedAt`, that happened at `time`
+    /// counts at this horizon.
+    func includes(position: UInt64, recordedAt: Timestamp, time: Timestamp) -> Bool {
+        if let limit = self.position, position > limit { return false }
+        if let knownAt, recordedAt > knownAt { return false }
+        if let asOf, time > asOf { return false }
         return true
     }
 

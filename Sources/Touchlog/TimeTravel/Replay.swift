@@ -83,27 +83,47 @@ extension EventLog {
 
 extension EventLog {
     /// Folds every event of the log's prefix at `horizon` that had happened by its as-of time, in
-    /// position order per customer, on `workers` threads: each thread reads the whole prefix but
-    /// decodes and folds only the customers whose subject hashes to it, into its own state. Reads
-    /// run in short read transactions of `chunkSize` events (the prefix never changes, so they all
-    /// see the same events). Returns the states (one per worker) and the prefix's last position.
+    /// position order per customer, on `workers` threads, each into its own state (see
+    /// `scanLogByCustomer`). Returns the states (one per worker) and the prefix's last position.
     func foldLogByCustomer<State>(
         at horizon: Horizon, workers: Int = EventLog.foldWorkers, chunkSize: Int = 200_000,
         progress: ((UInt64, UInt64) -> Void)? = nil, makeState: () -> State,
         _ fold: (inout State, StoredEvent) throws -> Void
     ) throws(TouchlogError) -> (states: [State], last: UInt64) {
         let last = try lastPosition(at: horizon)
+        let states = try scanLogByCustomer(
+            through: last, workers: workers, chunkSize: chunkSize, progress: progress, makeState: makeState
+        ) { _, state, position, bytes, header in
+            // The clocks are in the header: events after the as-of time are not decoded.
+            guard horizon.includes(position: position, recordedAt: header.recordedAt, time: header.time) else { return }
+            try fold(&state, try decodeRecord(bytes, position: position, includingJSON: false, header: header))
+        }
+        return (states.map(\.state), last)
+    }
+
+    /// Visits every record of the log up to position `last` on `workers` threads: each thread
+    /// reads the whole prefix but visits only the records of the customers whose subject hashes to
+    /// it (so each customer's records reach one thread, in position order), with its worker
+    /// number and its own state. Reads run in short read transactions of `chunkSize` events (the
+    /// prefix never changes, so they all see the same records). Returns the states, each with the
+    /// number of records its worker visited.
+    func scanLogByCustomer<State>(
+        through last: UInt64, workers: Int = EventLog.foldWorkers, chunkSize: Int = 200_000,
+        progress: ((UInt64, UInt64) -> Void)? = nil, makeState: () -> State,
+        _ visit: (Int, inout State, UInt64, UnsafeRawBufferPointer, RecordHeader) throws -> Void
+    ) throws(TouchlogError) -> [(state: State, visited: UInt64)] {
         let workers = max(1, workers)
-        let states = try Self.onWorkers(workers, makeState: makeState, while: "replaying the log") { worker, state in
+        return try Self.onWorkers(workers, makeState: { (state: makeState(), visited: UInt64(0)) }, while: "reading the log") { worker, slot in
             var reached: UInt64 = 0
             var behind = MappedSpan()
             while reached < last {
                 let target = min(last, reached + UInt64(chunkSize))
-                let span = try withSnapshot("replaying the log") { txn in
-                    try forEachEventForProjection(txn, after: reached, through: target, bucket: worker, of: workers) { stored in
-                        if horizon.includes(stored) { try fold(&state, stored) }
+                let (span, visited) = try withSnapshot("reading the log") { txn in
+                    try forEachRecord(txn, after: reached, through: target, bucket: worker, of: workers) { position, bytes, header in
+                        try visit(worker, &slot.state, position, bytes, header)
                     }
                 }
+                slot.visited += visited
                 reached = target
                 // Each worker lets go of the chunk before the one it just read: the others may
                 // still be reading this one.
@@ -112,18 +132,13 @@ extension EventLog {
                 if worker == 0 { progress?(reached, last) }
             }
         }
-        return (states, last)
     }
 
     /// The bucket of a record's customer: FNV-1a of the subject's bytes (read from the record
     /// without checking it; the worker that decodes it does). A damaged length goes to bucket 0.
     static func bucket(ofRecord bytes: UnsafeRawBufferPointer, buckets: Int) -> Int {
-        let offset = RecordCodec.headerSize
-        guard bytes.count >= offset + 2 else { return 0 }
-        let length = Int(bytes[offset]) | Int(bytes[offset + 1]) << 8
-        guard bytes.count >= offset + 2 + length else { return 0 }
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes[(offset + 2)..<(offset + 2 + length)] { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        for byte in RecordCodec.subjectBytes(of: bytes) { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
         return Int(hash % UInt64(buckets))
     }
 

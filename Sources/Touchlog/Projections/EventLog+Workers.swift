@@ -1,0 +1,38 @@
+import Dispatch
+import LMDB
+
+extension EventLog {
+    /// Runs `body` on `workers` threads (the calling one among them), each with its worker number
+    /// and its own state, and returns the states in worker order; throws the first worker's error
+    /// (others as `.storage` errors while `activity`).
+    static func onWorkers<State>(
+        _ workers: Int, makeState: () -> State, while activity: String, _ body: (Int, inout State) throws -> Void
+    ) throws(TouchlogError) -> [State] {
+        var states = (0..<workers).map { _ in makeState() }
+        var failures = [TouchlogError?](repeating: nil, count: workers)
+        withoutActuallyEscaping(body) { body in
+            states.withUnsafeMutableBufferPointer { states in
+                failures.withUnsafeMutableBufferPointer { failures in
+                    // Each worker touches only its own slot of `states` and `failures`.
+                    let slots = (states: states, failures: failures)
+                    let run = UncheckedSendable { (worker: Int) in
+                        do {
+                            try body(worker, &slots.states[worker])
+                        } catch {
+                            slots.failures[worker] = (error as? TouchlogError) ?? TouchlogError.storage(error, while: activity)
+                        }
+                    }
+                    if workers == 1 { run.value(0) } else { DispatchQueue.concurrentPerform(iterations: workers) { run.value($0) } }
+                }
+            }
+        }
+        if let failure = failures.compactMap({ $0 }).first { throw failure }
+        return states
+    }
+}
+
+/// A value handed to other threads whose safety the caller ensures (disjoint slots per thread).
+struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}

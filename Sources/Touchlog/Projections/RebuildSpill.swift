@@ -1,0 +1,142 @@
+import Glibc
+
+/// The events of the customer groups a rebuild folds after its first pass, kept in temporary files
+/// so that the log is read once however many groups the rebuild's memory budget needs.
+///
+/// One file per later group and worker, written by that worker only during the first pass (in
+/// position order, so each customer's events stay in order) and read back by it in that group's
+/// pass. A file holds, per event, its position, a length and the record without its JSON block
+/// (header, identity and compact payload, then an empty JSON block): what projections decode.
+/// The files are unlinked as soon as they are created, so they vanish with the process however
+/// it ends; they live beside the database, which needs room for about 120 bytes per spilled event.
+///
+/// Thread rules: worker `w` alone touches the files of worker `w`.
+final class RebuildSpill: @unchecked Sendable {
+    private let directory: String
+    /// Files by group (index 0 unused: the first group is folded while the log is read) and worker.
+    private let files: [[SpillFile]]
+
+    /// Creates the files for groups `1..<groups`, `workers` each, in `directory`.
+    init(directory: String, groups: Int, workers: Int) throws(TouchlogError) {
+        self.directory = directory
+        var files: [[SpillFile]] = [[]]
+        for group in 1..<max(1, groups) {
+            var row: [SpillFile] = []
+            for worker in 0..<workers {
+                row.append(try SpillFile(in: directory, name: ".touchlog-rebuild-\(getpid())-\(group)-\(worker)"))
+            }
+            files.append(row)
+        }
+        self.files = files
+    }
+
+    /// Keeps `record` (a checked record read from the log at `position`) for `group`'s pass.
+    func append(_ record: UnsafeRawBufferPointer, position: UInt64, group: Int, worker: Int) throws(TouchlogError) {
+        guard let prefix = RecordCodec.projectedPrefix(of: record) else {
+            throw TouchlogError(.corruption, "the event at position \(position) is damaged (record is truncated); run `touchlog verify`")
+        }
+        try files[group][worker].append(prefix, position: position, in: directory)
+    }
+
+    /// Writes out what the workers' buffers still hold; call once the first pass is over.
+    func finishWriting() throws(TouchlogError) {
+        for row in files { for file in row { try file.flush(in: directory) } }
+    }
+
+    /// Calls `body` with each event kept for `group` by `worker`, in the order they were kept,
+    /// decoded for projection.
+    func forEachEvent(group: Int, worker: Int, _ body: (StoredEvent) throws -> Void) throws {
+        try files[group][worker].forEachRecord(in: directory) { position, bytes in
+            let event: StoredEvent
+            do throws(RecordDamage) {
+                event = try RecordCodec.decode(bytes, position: position, includingJSON: false, header: try RecordCodec.headerUnchecked(of: bytes))
+            } catch {
+                throw TouchlogError(.io, "a rebuild's temporary file in \(directory) was damaged while in use (\(error.reason)); run the rebuild again")
+            }
+            try body(event)
+        }
+    }
+}
+
+/// One unlinked temporary file: a write buffer while it is being filled, then read back in chunks.
+private final class SpillFile {
+    private let descriptor: Int32
+    private var buffer: [UInt8] = []
+    private var written = 0
+    private static let bufferSize = 1 << 20
+
+    init(in directory: String, name: String) throws(TouchlogError) {
+        let path = directory + "/" + name
+        descriptor = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw TouchlogError(.io, "cannot create a rebuild's temporary file in \(directory): \(String(cString: strerror(errno)))")
+        }
+        unlink(path)
+        buffer.reserveCapacity(Self.bufferSize)
+    }
+
+    deinit { close(descriptor) }
+
+    func append(_ record: UnsafeRawBufferPointer, position: UInt64, in directory: String) throws(TouchlogError) {
+        if buffer.count + record.count + 16 > Self.bufferSize { try flush(in: directory) }
+        withUnsafeBytes(of: position.littleEndian) { buffer.append(contentsOf: $0) }
+        withUnsafeBytes(of: UInt32(record.count + 4).littleEndian) { buffer.append(contentsOf: $0) }
+        buffer.append(contentsOf: record)
+        buffer.append(contentsOf: [0, 0, 0, 0])  // the empty JSON block
+    }
+
+    func flush(in directory: String) throws(TouchlogError) {
+        var done = 0
+        while done < buffer.count {
+            let result = buffer.withUnsafeBytes { pwrite(descriptor, $0.baseAddress! + done, $0.count - done, off_t(written + done)) }
+            guard result > 0 else {
+                if result < 0, errno == EINTR { continue }
+                let reason = result < 0 ? String(cString: strerror(errno)) : "nothing written"
+                throw TouchlogError(.io, "cannot write a rebuild's temporary file in \(directory) (it needs about 120 bytes per event): \(reason)")
+            }
+            done += result
+        }
+        written += buffer.count
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Reads the file back from the start, in chunks, calling `body` with each record.
+    func forEachRecord(in directory: String, _ body: (UInt64, UnsafeRawBufferPointer) throws -> Void) throws {
+        var chunk = [UInt8](repeating: 0, count: 4 << 20)
+        var offset = 0  // of the chunk's first byte in the file
+        var held = 0  // bytes of the chunk holding data
+        while true {
+            let read = chunk.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + held, $0.count - held, off_t(offset + held)) }
+            guard read >= 0 else {
+                if errno == EINTR { continue }
+                throw TouchlogError(.io, "cannot read a rebuild's temporary file in \(directory): \(String(cString: strerror(errno)))")
+            }
+            held += read
+            let consumed = try chunk.withUnsafeBytes { bytes in
+                var at = 0
+                while held - at >= 12 {
+                    let position = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: UInt64.self))
+                    let length = Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: at + 8, as: UInt32.self)))
+                    guard held - at - 12 >= length else { break }
+                    try body(position, UnsafeRawBufferPointer(rebasing: bytes[(at + 12)..<(at + 12 + length)]))
+                    at += 12 + length
+                }
+                return at
+            }
+            if read == 0 {
+                guard consumed == held else {
+                    throw TouchlogError(.io, "a rebuild's temporary file in \(directory) ends inside a record; run the rebuild again")
+                }
+                return
+            }
+            // Keep the partial record at the end for the next read; a record longer than the
+            // chunk (none is: events are at most 64 KiB) would grow it.
+            chunk.withUnsafeMutableBytes { bytes in
+                bytes.baseAddress!.copyMemory(from: bytes.baseAddress! + consumed, byteCount: held - consumed)
+            }
+            offset += consumed
+            held -= consumed
+            if held == chunk.count { chunk += [UInt8](repeating: 0, count: chunk.count) }
+        }
+    }
+}
