@@ -49,7 +49,11 @@ struct TimeTravelTests {
             for capture in captures {
                 for horizon in [Horizon(position: capture.position), Horizon(knownAt: capture.knownAt)] {
                     let replay = try log.replay(at: horizon)
+                    // Batches of a few events: each customer's events span many of them.
+                    let inSmallBatches = try log.replay(at: horizon, batchBytes: 600)
                     #expect(replay.lastPosition == capture.position, "seed \(seed), \(horizon)")
+                    #expect(inSmallBatches.profiles == replay.profiles, "seed \(seed), \(horizon)")
+                    #expect(inSmallBatches.satisfactionTrends(bucket: .day) == capture.trends, "seed \(seed), \(horizon)")
                     for customer in customers {
                         #expect(replay.profiles[customer] == capture.profiles[customer], "seed \(seed), \(horizon), \(customer)")
                         #expect(try log.profile(of: customer, at: horizon) == capture.profiles[customer], "seed \(seed), \(horizon), \(customer)")

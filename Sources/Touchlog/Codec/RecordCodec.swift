@@ -69,10 +69,19 @@ package enum RecordCodec {
         }
     }
 
-    /// The fixed header of a record this process wrote itself moments ago (a rebuild's spill of
-    /// records it read and checked): the version and type are checked, the checksum is not (the
-    /// JSON it covers was left out). Every later read stays bounds-checked.
-    static func headerUnchecked(of bytes: UnsafeRawBufferPointer) throws(RecordDamage) -> RecordHeader {
+    /// Decodes a record's projected part (`projectedPrefix`) followed by an empty JSON block, as
+    /// this process copied it from a record it read and checked moments ago (a rebuild's spill, a
+    /// replay's batch): the checksum, which covered the JSON left out, is not checked; every read
+    /// stays bounds-checked.
+    static func decodeProjected(_ bytes: UnsafeRawBufferPointer, position: UInt64) throws(TouchlogError) -> StoredEvent {
+        do {
+            return try decode(bytes, position: position, includingJSON: false, header: try headerUnchecked(of: bytes))
+        } catch {
+            throw TouchlogError(.corruption, "the copy of the event at position \(position) made for a fold is damaged (\(error.reason)); run the command again")
+        }
+    }
+
+    private static func headerUnchecked(of bytes: UnsafeRawBufferPointer) throws(RecordDamage) -> RecordHeader {
         guard bytes.count >= headerSize, bytes[0] == formatVersion, let type = EventType(rawValue: bytes[1]) else {
             throw RecordDamage(reason: "damaged record header")
         }

@@ -129,6 +129,8 @@ extension EventLog {
             for index in folders.indices { folders[index].dropFinal() }
         }
 
+        // Each group holds few enough customers for their views to stay in cache, so events are
+        // folded as they come (gathering them by customer, as replays do, gained nothing here).
         let firstPass = try scanLogByCustomer(through: head, workers: workers, progress: { reached, _ in report(reached) }, makeState: makeFolders) {
             worker, folders, position, bytes, header in
             let group = groups.group(ofSubject: RecordCodec.subjectBytes(of: bytes))

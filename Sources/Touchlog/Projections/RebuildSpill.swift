@@ -47,13 +47,7 @@ final class RebuildSpill: @unchecked Sendable {
     /// decoded for projection.
     func forEachEvent(group: Int, worker: Int, _ body: (StoredEvent) throws -> Void) throws {
         try files[group][worker].forEachRecord(in: directory) { position, bytes in
-            let event: StoredEvent
-            do throws(RecordDamage) {
-                event = try RecordCodec.decode(bytes, position: position, includingJSON: false, header: try RecordCodec.headerUnchecked(of: bytes))
-            } catch {
-                throw TouchlogError(.io, "a rebuild's temporary file in \(directory) was damaged while in use (\(error.reason)); run the rebuild again")
-            }
-            try body(event)
+            try body(try RecordCodec.decodeProjected(bytes, position: position))
         }
     }
 }
@@ -63,7 +57,7 @@ private final class SpillFile {
     private let descriptor: Int32
     private var buffer: [UInt8] = []
     private var written = 0
-    private static let bufferSize = 1 << 20
+    private static let bufferSize = 256 << 10
 
     init(in directory: String, name: String) throws(TouchlogError) {
         let path = directory + "/" + name

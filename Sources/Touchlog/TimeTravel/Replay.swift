@@ -48,10 +48,13 @@ extension EventLog {
     /// as-of time into every view in memory, and returns them. Needs no view: works on any log.
     /// Customers are spread over `workers` threads (views of different customers are independent).
     ///
-    /// - Parameter progress: called after each chunk with the position reached and the last position.
+    /// - Parameters:
+    ///   - batchBytes: how much of the log each thread gathers before folding it customer by
+    ///     customer (see `CustomerBatch`); more is faster on large logs and takes more memory.
+    ///   - progress: called after each chunk with the position reached and the last position.
     public func replay(
         at horizon: Horizon, workers: Int = EventLog.foldWorkers, chunkSize: Int = 200_000,
-        progress: ((UInt64, UInt64) -> Void)? = nil
+        batchBytes: Int = EventLog.foldBatchBytes, progress: ((UInt64, UInt64) -> Void)? = nil
     ) throws(TouchlogError) -> Replay {
         struct State {
             var profiles = ProfileFolder()
@@ -59,7 +62,7 @@ extension EventLog {
             var folded = 0
         }
         let (states, last) = try foldLogByCustomer(
-            at: horizon, workers: workers, chunkSize: chunkSize, progress: progress, makeState: State.init
+            at: horizon, workers: workers, chunkSize: chunkSize, batchBytes: batchBytes, progress: progress, makeState: State.init
         ) { state, stored in
             try state.profiles.fold(stored)
             try state.trends.fold(stored)
@@ -87,19 +90,27 @@ extension EventLog {
     /// `scanLogByCustomer`). Returns the states (one per worker) and the prefix's last position.
     func foldLogByCustomer<State>(
         at horizon: Horizon, workers: Int = EventLog.foldWorkers, chunkSize: Int = 200_000,
-        progress: ((UInt64, UInt64) -> Void)? = nil, makeState: () -> State,
+        batchBytes: Int = EventLog.foldBatchBytes, progress: ((UInt64, UInt64) -> Void)? = nil, makeState: () -> State,
         _ fold: (inout State, StoredEvent) throws -> Void
     ) throws(TouchlogError) -> (states: [State], last: UInt64) {
         let last = try lastPosition(at: horizon)
         let states = try scanLogByCustomer(
-            through: last, workers: workers, chunkSize: chunkSize, progress: progress, makeState: makeState
-        ) { _, state, position, bytes, header in
-            // The clocks are in the header: events after the as-of time are not decoded.
+            through: last, workers: workers, chunkSize: chunkSize, progress: progress,
+            makeState: { (state: makeState(), batch: CustomerBatch(capacity: batchBytes)) }
+        ) { _, slot, position, bytes, header in
+            // The clocks are in the header: events after the as-of time are not copied or decoded.
             guard horizon.includes(position: position, recordedAt: header.recordedAt, time: header.time) else { return }
-            try fold(&state, try decodeRecord(bytes, position: position, includingJSON: false, header: header))
+            try slot.batch.append(record: bytes, position: position)
+            if slot.batch.isFull { try slot.batch.foldByCustomer { try fold(&slot.state, $0) } }
+        } finish: { _, slot in
+            try slot.batch.foldByCustomer { try fold(&slot.state, $0) }
         }
-        return (states.map(\.state), last)
+        return (states.map(\.state.state), last)
     }
+
+    /// Bytes of events a whole-log fold gathers per thread before folding them customer by
+    /// customer (see `CustomerBatch`), by default: about 250,000 events.
+    public static let foldBatchBytes = 32 << 20
 
     /// Visits every record of the log up to position `last` on `workers` threads: each thread
     /// reads the whole prefix but visits only the records of the customers whose subject hashes to
@@ -110,7 +121,8 @@ extension EventLog {
     func scanLogByCustomer<State>(
         through last: UInt64, workers: Int = EventLog.foldWorkers, chunkSize: Int = 200_000,
         progress: ((UInt64, UInt64) -> Void)? = nil, makeState: () -> State,
-        _ visit: (Int, inout State, UInt64, UnsafeRawBufferPointer, RecordHeader) throws -> Void
+        _ visit: (Int, inout State, UInt64, UnsafeRawBufferPointer, RecordHeader) throws -> Void,
+        finish: (Int, inout State) throws -> Void = { _, _ in }
     ) throws(TouchlogError) -> [(state: State, visited: UInt64)] {
         let workers = max(1, workers)
         return try Self.onWorkers(workers, makeState: { (state: makeState(), visited: UInt64(0)) }, while: "reading the log") { worker, slot in
@@ -131,15 +143,14 @@ extension EventLog {
                 behind = span
                 if worker == 0 { progress?(reached, last) }
             }
+            try finish(worker, &slot.state)
         }
     }
 
     /// The bucket of a record's customer: FNV-1a of the subject's bytes (read from the record
     /// without checking it; the worker that decodes it does). A damaged length goes to bucket 0.
     static func bucket(ofRecord bytes: UnsafeRawBufferPointer, buckets: Int) -> Int {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in RecordCodec.subjectBytes(of: bytes) { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        return Int(hash % UInt64(buckets))
+        Int(CustomerBatch.customerHash(RecordCodec.subjectBytes(of: bytes)) % UInt64(buckets))
     }
 
     /// `foldLogByCustomer` on one thread, for folds that are not split by customer.
