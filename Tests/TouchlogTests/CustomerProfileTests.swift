@@ -672,6 +672,11 @@ struct CustomerProfileTests {
             var repeated = bytes
             repeated.replaceSubrange(b, with: first)
             #expect(Self.isCorruption(Self.resealed(repeated)), "\(prefix): a repeated key was accepted")
+            // Bytes in order that are not UTF-8: decoded leniently, both keys would be "\u{FFFD}aa".
+            var invalid = bytes
+            invalid.replaceSubrange(a, with: [0xC0] + Array("aa".utf8))
+            invalid.replaceSubrange(b, with: [0xFF] + Array("aa".utf8))
+            #expect(Self.isCorruption(Self.resealed(invalid)), "\(prefix): keys that are not UTF-8 were accepted")
         }
     }
 

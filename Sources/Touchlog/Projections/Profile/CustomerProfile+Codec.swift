@@ -39,9 +39,33 @@ extension CustomerProfile {
     /// The stored form (format version 2, see the layout above). Equal profiles encode to equal
     /// bytes. Costs O(size of the profile).
     public var encoded: [UInt8] {
-        var w = Writer()
-        w.bytes.append(Self.formatVersion)
-        w.bytes.append(contentsOf: [0, 0, 0, 0])
+        let capacity = encodedSizeBound
+        return [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
+            var w = Writer(buffer)
+            encode(into: &w)
+            count = w.count
+        }
+    }
+
+    /// At least the size of the stored form: each varint counted at its longest.
+    private var encodedSizeBound: Int {
+        var size = 5 + 10 + 20 + 6 * 10  // header, presence, event times, counts per type
+        size += 10 + channelCounts.entries.reduce(0) { $0 + 20 + $1.key.text.utf8.count }
+        size += 10 + 19 + 20 + 10 + purchases.days.count * 29
+        size += 10 + purchases.categories.entries.reduce(0) { $0 + 29 + $1.key.text.utf8.count }
+        size += 28 + 10 + 19 + 10 + 19 + 10  // latest NPS, survey counts and sums
+        size += 10 + complaints.entries.reduce(0) { $0 + 31 + $1.key.text.utf8.count }
+        size += 10 + 19 + 10 + 19 + 10 + 19  // mentions, visits
+        size += 10 + attributeEntries.entries.reduce(0) { total, entry in
+            guard case .string(let text)? = entry.value.value else { return total + 47 + entry.key.text.utf8.count }
+            return total + 47 + entry.key.text.utf8.count + text.utf8.count
+        }
+        return size
+    }
+
+    private func encode(into w: inout Writer) {
+        w.byte(Self.formatVersion)
+        w.fixed32(0)  // the checksum, patched below
         var presence: UInt64 = 0
         if seen != nil { presence |= 1 }
         if purchases.times != nil { presence |= 2 }
@@ -85,7 +109,7 @@ extension CustomerProfile {
         w.varint(UInt64(complaints.count))
         for (key, times) in complaints {
             w.string(key.text)
-            w.bytes.append((times.opened == nil ? 0 : 1) | (times.resolved == nil ? 0 : 2))
+            w.byte((times.opened == nil ? 0 : 1) | (times.resolved == nil ? 0 : 2))
             if let opened = times.opened { w.zigzag(opened) }
             if let resolved = times.resolved { w.zigzag(resolved) }
         }
@@ -103,24 +127,17 @@ extension CustomerProfile {
             w.zigzag(entry.stamp.time)
             w.fixed(entry.stamp.tie)
             switch entry.value {
-            case nil: w.bytes.append(0)
-            case .bool(let value)?: w.bytes.append(value ? 2 : 1)
+            case nil: w.byte(0)
+            case .bool(let value)?: w.byte(value ? 2 : 1)
             case .number(let value)?:
-                w.bytes.append(3)
+                w.byte(3)
                 w.fixed(value.bitPattern)
             case .string(let value)?:
-                w.bytes.append(4)
+                w.byte(4)
                 w.string(value)
             }
         }
-
-        let checksum = w.bytes.withUnsafeBytes {
-            UInt32(truncatingIfNeeded: XXHash64.hash(UnsafeRawBufferPointer(rebasing: $0[Self.headerSize...])))
-        }
-        withUnsafeBytes(of: checksum.littleEndian) { raw in
-            for i in 0..<4 { w.bytes[1 + i] = raw[i] }
-        }
-        return w.bytes
+        w.patchChecksum(from: Self.headerSize, at: 1)
     }
 
     /// Decodes the stored form.
@@ -154,10 +171,10 @@ extension CustomerProfile {
         for type in EventType.allCases { typeCounts[type] = try r.varint() }
         let channels = try r.count()
         channelCounts.reserveCapacity(channels)
+        var previous: UnsafeRawBufferPointer?
         for _ in 0..<channels {
-            let key = Key(try r.string())
-            let count = try r.varint()
-            guard channelCounts.appendInOrder(key, count) else { throw r.damage("channels not strictly ascending") }
+            let key = try r.key(after: &previous, "channels")
+            channelCounts.append(afterLast: key, try r.varint())
         }
 
         purchases.orders = try r.varint()
@@ -188,10 +205,10 @@ extension CustomerProfile {
         }
         let categories = try r.count()
         purchases.categories.reserveCapacity(categories)
+        previous = nil
         for _ in 0..<categories {
-            let key = Key(try r.string())
-            let spend = try r.zigzag128()
-            guard purchases.categories.appendInOrder(key, spend) else { throw r.damage("categories not strictly ascending") }
+            let key = try r.key(after: &previous, "categories")
+            purchases.categories.append(afterLast: key, try r.zigzag128())
         }
 
         if presence & 4 != 0 {
@@ -206,14 +223,15 @@ extension CustomerProfile {
 
         let complaintCount = try r.count()
         complaints.reserveCapacity(complaintCount)
+        previous = nil
         for _ in 0..<complaintCount {
-            let key = Key(try r.string())
+            let key = try r.key(after: &previous, "complaint ids")
             let bits = try r.byte()
             guard bits >= 1, bits <= 3 else { throw r.damage("invalid complaint bits \(bits)") }
             var times = ComplaintTimes()
             if bits & 1 != 0 { times.opened = try r.zigzag64() }
             if bits & 2 != 0 { times.resolved = try r.zigzag64() }
-            guard complaints.appendInOrder(key, times) else { throw r.damage("complaint ids not strictly ascending") }
+            complaints.append(afterLast: key, times)
         }
 
         mentions.count = try r.varint()
@@ -225,8 +243,9 @@ extension CustomerProfile {
 
         let attributeCount = try r.count()
         attributeEntries.reserveCapacity(attributeCount)
+        previous = nil
         for _ in 0..<attributeCount {
-            let key = Key(try r.string())
+            let key = try r.key(after: &previous, "attribute names")
             let stamp = Stamp(time: try r.zigzag64(), tie: try r.fixed())
             let value: AttributeValue?
             switch try r.byte() {
@@ -238,7 +257,7 @@ extension CustomerProfile {
             case let kind: throw r.damage("unknown attribute kind \(kind)")
             }
             let entry = AttributeEntry(stamp: stamp, value: value)
-            guard attributeEntries.appendInOrder(key, entry) else { throw r.damage("attribute names not strictly ascending") }
+            attributeEntries.append(afterLast: key, entry)
         }
         guard r.offset == bytes.count else { throw r.damage("\(bytes.count - r.offset) trailing bytes") }
     }
@@ -267,39 +286,80 @@ extension CustomerProfile {
         }
     }
 
-    /// Appends LEB128 varints, zigzag integers, fixed 64-bit words and length-prefixed strings.
+    /// Writes LEB128 varints, zigzag integers, fixed words and length-prefixed strings into a
+    /// buffer sized beforehand (`encodedSizeBound`); every write checks that it fits.
     fileprivate struct Writer {
-        var bytes: [UInt8] = []
+        private let buffer: UnsafeMutableBufferPointer<UInt8>
+        private(set) var count = 0
 
-        init() { bytes.reserveCapacity(256) }
+        init(_ buffer: UnsafeMutableBufferPointer<UInt8>) { self.buffer = buffer }
+
+        @inline(__always) private func reserve(_ bytes: Int) {
+            precondition(buffer.count - count >= bytes, "profile encoding overran its size bound")
+        }
+
+        mutating func byte(_ value: UInt8) {
+            reserve(1)
+            buffer[count] = value
+            count += 1
+        }
 
         mutating func varint(_ value: UInt64) {
+            reserve(10)
             var value = value
             while value >= 0x80 {
-                bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
+                buffer[count] = UInt8(truncatingIfNeeded: value) | 0x80
+                count += 1
                 value >>= 7
             }
-            bytes.append(UInt8(value))
+            buffer[count] = UInt8(value)
+            count += 1
         }
 
         mutating func varint128(_ value: UInt128) {
+            if value >> 64 == 0 { return varint(UInt64(truncatingIfNeeded: value)) }
+            reserve(19)
             var value = value
             while value >= 0x80 {
-                bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
+                buffer[count] = UInt8(truncatingIfNeeded: value) | 0x80
+                count += 1
                 value >>= 7
             }
-            bytes.append(UInt8(value))
+            buffer[count] = UInt8(value)
+            count += 1
         }
 
         mutating func zigzag(_ value: Int64) { varint(UInt64(bitPattern: (value << 1) ^ (value >> 63))) }
 
         mutating func zigzag(_ value: Int128) { varint128(UInt128(bitPattern: (value << 1) ^ (value >> 127))) }
 
-        mutating func fixed(_ value: UInt64) { withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) } }
+        mutating func fixed(_ value: UInt64) {
+            reserve(8)
+            UnsafeMutableRawPointer(buffer.baseAddress! + count).storeBytes(of: value.littleEndian, as: UInt64.self)
+            count += 8
+        }
+
+        mutating func fixed32(_ value: UInt32) {
+            reserve(4)
+            UnsafeMutableRawPointer(buffer.baseAddress! + count).storeBytes(of: value.littleEndian, as: UInt32.self)
+            count += 4
+        }
 
         mutating func string(_ value: String) {
-            varint(UInt64(value.utf8.count))
-            bytes.append(contentsOf: value.utf8)
+            var value = value
+            value.withUTF8 { utf8 in
+                varint(UInt64(utf8.count))
+                reserve(utf8.count)
+                guard let source = utf8.baseAddress else { return }
+                (buffer.baseAddress! + count).update(from: source, count: utf8.count)
+                count += utf8.count
+            }
+        }
+
+        /// Stores at `offset` the low 32 bits of the XXH64 of everything written from `start`.
+        func patchChecksum(from start: Int, at offset: Int) {
+            let checksum = UInt32(truncatingIfNeeded: XXHash64.hash(UnsafeRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[start..<count]))))
+            UnsafeMutableRawPointer(buffer.baseAddress! + offset).storeBytes(of: checksum.littleEndian, as: UInt32.self)
         }
     }
 
@@ -321,27 +381,31 @@ extension CustomerProfile {
             return bytes[offset]
         }
 
-        /// A varint of at most 63 bits, read without a check per byte when ten bytes remain (no
-        /// value can then run past the end); `nil`, reading nothing, otherwise.
-        private mutating func quickVarint() -> UInt64? {
-            guard bytes.count - offset >= 10 else { return nil }
-            var value: UInt64 = 0
-            var shift: UInt64 = 0
-            var index = offset
-            while shift < 63 {
-                let b = bytes[index]
-                index += 1
-                value |= UInt64(b & 0x7F) << shift
-                if b < 0x80 {
-                    offset = index
-                    return value
-                }
-                shift += 7
+        /// A varint of at most 8 bytes (56 bits: every count, day, amount and time a profile
+        /// normally holds), read from one 8-byte word when eight bytes remain: the first byte
+        /// without its continuation bit ends it, and the 7-bit groups are packed with shifts.
+        /// `nil`, reading nothing, otherwise.
+        @inline(__always) private mutating func quickVarint() -> UInt64? {
+            guard bytes.count - offset >= 8 else { return nil }
+            let first = bytes[offset]
+            if first < 0x80 {  // most counts and gaps
+                offset += 1
+                return UInt64(first)
             }
-            return nil
+            let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            let ends = ~word & 0x8080_8080_8080_8080
+            guard ends != 0 else { return nil }
+            let length = (ends.trailingZeroBitCount + 1) / 8
+            var value = length == 8 ? word : word & ((1 << UInt64(length * 8)) - 1)
+            value &= 0x7F7F_7F7F_7F7F_7F7F
+            value = (value & 0x007F_007F_007F_007F) | ((value & 0x7F00_7F00_7F00_7F00) >> 1)
+            value = (value & 0x0000_3FFF_0000_3FFF) | ((value & 0x3FFF_0000_3FFF_0000) >> 2)
+            value = (value & 0x0000_0000_0FFF_FFFF) | ((value & 0x0FFF_FFFF_0000_0000) >> 4)
+            offset += length
+            return value
         }
 
-        mutating func varint() throws(Damage) -> UInt64 {
+        @inline(__always) mutating func varint() throws(Damage) -> UInt64 {
             if let value = quickVarint() { return value }
             var value: UInt64 = 0
             var shift: UInt64 = 0
@@ -354,7 +418,7 @@ extension CustomerProfile {
             }
         }
 
-        mutating func varint128() throws(Damage) -> UInt128 {
+        @inline(__always) mutating func varint128() throws(Damage) -> UInt128 {
             // The first 63 bits in 64-bit arithmetic (nearly every stored value fits), the rest in 128.
             if let value = quickVarint() { return UInt128(value) }
             var low: UInt64 = 0
@@ -375,12 +439,12 @@ extension CustomerProfile {
             }
         }
 
-        mutating func zigzag64() throws(Damage) -> Int64 {
+        @inline(__always) mutating func zigzag64() throws(Damage) -> Int64 {
             let raw = try varint()
             return Int64(bitPattern: raw >> 1) ^ -Int64(bitPattern: raw & 1)
         }
 
-        mutating func zigzag128() throws(Damage) -> Int128 {
+        @inline(__always) mutating func zigzag128() throws(Damage) -> Int128 {
             let raw = try varint128()
             return Int128(bitPattern: raw >> 1) ^ -Int128(bitPattern: raw & 1)
         }
@@ -403,6 +467,38 @@ extension CustomerProfile {
             let value = try varint()
             guard value <= UInt64(bytes.count - offset) else { throw damage("count \(value) exceeds the bytes left") }
             return Int(value)
+        }
+
+        /// A map key, checked to be valid UTF-8 (so that its bytes are the key's, and their order
+        /// the keys' order) and to sort strictly after `previous` (the previous key's bytes in the
+        /// input, `nil` for the first), which it then becomes.
+        mutating func key(after previous: inout UnsafeRawBufferPointer?, _ what: String) throws(Damage) -> Key {
+            let length = try count()
+            let slice = UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + length)])
+            let text: String
+            if Self.isASCII(slice) {
+                text = String(decoding: slice, as: UTF8.self)
+            } else {
+                guard let valid = String(validating: slice, as: UTF8.self) else { throw damage("\(what): invalid UTF-8") }
+                text = valid
+            }
+            if let previous, Key.order(previous, slice) >= 0 { throw damage("\(what) not strictly ascending") }
+            previous = slice
+            offset += length
+            return Key(text)
+        }
+
+        private static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
+            var index = 0
+            while index + 8 <= bytes.count {
+                if bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
+                index += 8
+            }
+            while index < bytes.count {
+                if bytes[index] >= 0x80 { return false }
+                index += 1
+            }
+            return true
         }
 
         mutating func string() throws(Damage) -> String {

@@ -53,12 +53,10 @@ extension CustomerProfile {
             }
         }
 
-        /// Appends an entry whose key sorts after every key present (decoding stored bytes).
-        /// - Returns: `false`, appending nothing, if the key does not sort after the last one.
-        mutating func appendInOrder(_ key: Key, _ value: Value) -> Bool {
-            if let last = entries.last, Key.order(last.key, key) >= 0 { return false }
+        /// Appends an entry whose key the caller has checked to sort after every key present
+        /// (decoding stored bytes).
+        mutating func append(afterLast key: Key, _ value: Value) {
             entries.append(Entry(key: key, value: value))
-            return true
         }
 
         mutating func reserveCapacity(_ count: Int) { entries.reserveCapacity(count) }
@@ -83,15 +81,16 @@ extension CustomerProfile.Key {
     static func order(_ a: Self, _ b: Self) -> Int {
         // Keys are short: `withUTF8` reads a small string in place, without allocating.
         var left = a.text, right = b.text
-        return left.withUTF8 { l in
-            right.withUTF8 { r in
-                let shared = min(l.count, r.count)
-                if shared > 0, let lb = l.baseAddress, let rb = r.baseAddress {
-                    let order = memcmp(lb, rb, shared)
-                    if order != 0 { return Int(order) }
-                }
-                return l.count - r.count
-            }
+        return left.withUTF8 { l in right.withUTF8 { r in order(UnsafeRawBufferPointer(l), UnsafeRawBufferPointer(r)) } }
+    }
+
+    /// The three-way order of two keys' UTF-8 bytes.
+    static func order(_ l: UnsafeRawBufferPointer, _ r: UnsafeRawBufferPointer) -> Int {
+        let shared = min(l.count, r.count)
+        if shared > 0, let lb = l.baseAddress, let rb = r.baseAddress {
+            let order = memcmp(lb, rb, shared)
+            if order != 0 { return Int(order) }
         }
+        return l.count - r.count
     }
 }
