@@ -77,3 +77,58 @@ struct DeferredViewsTests {
         }
     }
 }
+
+/// `--csv` cells that hold a comma, a quote or a line break are quoted, with quotes doubled
+/// (RFC 4180), so that a CSV reader gets the exact values back.
+struct CSVQuotingTests {
+    @Test func cellsWithCommasQuotesAndLineBreaksRoundTrip() throws {
+        try withTemporaryDirectory { directory in
+            let db = directory + "/q.db"
+            let awkward = "Say \"hi\", then\nleave"
+            let event = """
+            {"specversion":"1.0","id":"u1","source":"crm","type":"customer.profile_updated","subject":"ann","time":"2025-01-01T00:00:00Z","data":{"attributes":{"city":\(JSONText.quoted(awkward)),"region":"north"}}}
+            """
+            try CLI.touchlog("init", "--db", db)
+            let appended = try CLI.touchlog("append", "--db", db, stdin: Data(event.utf8))
+            #expect(appended.status == 0, "\(appended.stderr)")
+            let csv = try CLI.touchlog("view", "profile", "ann", "--db", db, "--csv")
+            #expect(csv.status == 0)
+            let rows = Self.parse(csv.stdout)
+            #expect(rows.count == 2 && rows[0].count == rows[1].count)
+            let cells = Dictionary(zip(rows[0], rows[1]), uniquingKeysWith: { first, _ in first })
+            #expect(cells["attributes.city"] == awkward)
+            #expect(cells["attributes.region"] == "north")
+        }
+    }
+
+    /// A minimal RFC 4180 reader: quoted fields may hold commas, doubled quotes and line breaks.
+    static func parse(_ text: String) -> [[String]] {
+        var rows: [[String]] = [], row: [String] = [], field = "", quoted = false
+        var characters = Array(text)[...]
+        while let character = characters.popFirst() {
+            if quoted {
+                if character == "\"" {
+                    if characters.first == "\"" { field.append("\""); characters.removeFirst() } else { quoted = false }
+                } else {
+                    field.append(character)
+                }
+            } else if character == "\"" {
+                quoted = true
+            } else if character == "," {
+                row.append(field); field = ""
+            } else if character == "\n" {
+                row.append(field); rows.append(row); row = []; field = ""
+            } else {
+                field.append(character)
+            }
+        }
+        if !field.isEmpty || !row.isEmpty { row.append(field); rows.append(row) }
+        return rows
+    }
+}
+
+private enum JSONText {
+    static func quoted(_ text: String) -> String {
+        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n") + "\""
+    }
+}

@@ -42,18 +42,19 @@ struct ReplayCommand: ParsableCommand {
                 progress.update("replaying \(grouped(reached)) / \(grouped(last)) events")
             }
         }
-        progress.finish()
         let subjects = replay.profiles.keys.sorted()
         var files: [String] = []
-        func write(_ view: String, _ objects: [String]) {
+        func write(_ view: String, _ objects: @autoclosure () -> [String]) {
+            progress.update(force: true, "writing \(view).ndjson and \(view).csv")
+            let objects = objects()
             let ndjson = objects.map { $0 + "\n" }.joined()
             save("\(view).ndjson", ndjson)
             save("\(view).csv", FlatCSV.table(objects))
             files += ["\(view).ndjson", "\(view).csv"]
         }
-        write("profile", subjects.map { replay.profiles[$0]!.jsonText(customer: $0) })
-        write("loyalty", replay.loyalty().map { $0.jsonText() })
-        write("churn", replay.churn(thresholds: thresholds).map { $0.jsonText() })
+        write("profile", subjects.parallelMap { replay.profiles[$0]!.jsonText(customer: $0) })
+        write("loyalty", replay.loyalty().parallelMap { $0.jsonText() })
+        write("churn", replay.churn(thresholds: thresholds).parallelMap { $0.jsonText() })
         let trends = [TrendDimension.overall, .channel].flatMap { dimension in
             replay.satisfactionTrends(bucket: .day, by: dimension).map {
                 "{\"by\":\"\(dimension.rawValue)\"," + $0.jsonText().dropFirst()
@@ -68,6 +69,7 @@ struct ReplayCommand: ParsableCommand {
             "files": "[" + files.map(JSONText.string).joined(separator: ",") + "]",
         ])
         save("manifest.json", manifest + "\n")
+        progress.finish()
         print("Replayed \(grouped(replay.eventsFolded)) events of positions 1–\(grouped(replay.lastPosition)) (\(horizon)) "
             + "for \(grouped(subjects.count)) customers into \(out) in \(String(format: "%.2f", progress.elapsed)) s.")
     }

@@ -26,22 +26,35 @@ enum FlatCSV {
 
     /// A CSV field, quoted when it holds a comma, a quote or a line break.
     static func field(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        let special: (UInt8) -> Bool = { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
+        guard text.utf8.contains(where: special) else { return text }
+        var quoted: [UInt8] = [UInt8(ascii: "\"")]
+        quoted.reserveCapacity(text.utf8.count + 8)
+        for byte in text.utf8 {
+            quoted.append(byte)
+            if byte == UInt8(ascii: "\"") { quoted.append(byte) }
+        }
+        quoted.append(UInt8(ascii: "\""))
+        return String(decoding: quoted, as: UTF8.self)
     }
 
     /// A header line and one line per object; the columns are the union of all objects' columns
     /// in order of first appearance.
     static func table(_ jsonObjects: [String]) -> String {
-        let rows = jsonObjects.map(columns(of:))
+        let rows = jsonObjects.parallelMap(columns(of:))
         var header: [String] = []
-        var known = Set<String>()
-        for row in rows { for (name, _) in row where known.insert(name).inserted { header.append(name) } }
-        var lines = [header.map(field).joined(separator: ",")]
+        var column: [String: Int] = [:]
         for row in rows {
-            let cells = Dictionary(row, uniquingKeysWith: { first, _ in first })
-            lines.append(header.map { cells[$0] ?? "" }.joined(separator: ","))
+            for (name, _) in row where column[name] == nil {
+                column[name] = header.count
+                header.append(name)
+            }
         }
-        return lines.joined(separator: "\n") + "\n"
+        let lines = rows.parallelMap { row in
+            var cells = [String](repeating: "", count: header.count)
+            for (name, cell) in row.reversed() { cells[column[name]!] = cell }  // a repeated name: its first cell
+            return cells.joined(separator: ",")
+        }
+        return ([header.map(field).joined(separator: ",")] + lines).joined(separator: "\n") + "\n"
     }
 }
