@@ -1,4 +1,3 @@
-import Dispatch
 import LMDB
 
 extension EventLog {
@@ -117,12 +116,9 @@ extension EventLog {
         func report(_ done: UInt64) { progress?(names, work == 0 ? head : done.multipliedFullWidth(by: head).low / work, head) }
 
         var folders = makeFolders()
-        let t0 = DispatchTime.now().uptimeNanoseconds
-        func lap(_ what: String) { print("\(what): \(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)") }
         // Nothing captured is changed inside the transaction: the environment may run it again.
         func writeGroup(_ states: [[any ViewFolder]]) throws(TouchlogError) {
             for state in states { for index in folders.indices { folders[index].merge(state[index]) } }
-            lap("  merged")
             spareEntries = try writeRebuild(names) { txn in
                 try views.enumerated().map { index, view in
                     let store = try spareStore(of: view, in: txn, expecting: spareEntries[index])
@@ -130,7 +126,6 @@ extension EventLog {
                     return Int(try txn.statistics(store.database).entries)
                 }
             }
-            lap("  written")
             for index in folders.indices { folders[index].dropFinal() }
         }
 
@@ -152,7 +147,6 @@ extension EventLog {
         guard found == head else {
             throw TouchlogError(.corruption, "the log holds \(found) records up to its head, position \(head); run `touchlog verify`")
         }
-        lap("scan")
         try spill?.finishWriting()
         try writeGroup(firstPass.map(\.state))
         var done = head
@@ -163,14 +157,11 @@ extension EventLog {
                         for index in folders.indices { try folders[index].fold(event) }
                     }
                 }
-                lap("group \(group) folded")
                 try writeGroup(states)
                 done &+= groups.eventCounts[group]
                 report(done)
             }
         }
-        lap("final txn start")
-        defer { lap("final txn end") }
         try writeRebuild(names) { txn in
             let newHead = try readMetadata(txn).head
             var rest: [StoredEvent] = []
