@@ -102,13 +102,21 @@ extension EventLog {
         let head = try withSnapshot("reading the head") { txn in try readMetadata(txn).head }
         let bytesPerEvent: UInt64 = 120  // the profiles, and the history snapshots taken on the way
         let groups = CustomerGroups(try indexedCustomers(), budget: UInt64(rebuildPassBytes), bytesPerEvent: bytesPerEvent)
-        var spareEntries = try writeRebuild(names) { txn in
-            try views.map { view in
-                try txn.removeAll(view.slots[1 - Int(try checkpoint(of: view, in: txn)?.liveSlot ?? 0)])
-                return 0
+        // Empty the spare slots; each folder reads there what its fold needs.
+        let (prototypes, entriesAfterBegin) = try writeRebuild(names) { txn in
+            var prototypes: [any ViewFolder] = [], entries: [Int] = []
+            for view in views {
+                let spare = view.slots[1 - Int(try checkpoint(of: view, in: txn)?.liveSlot ?? 0)]
+                try txn.removeAll(spare)
+                var folder = view.projector.makeRebuildFolder()!
+                try folder.begin(in: ViewStore(txn: txn, database: spare, meta: meta))
+                prototypes.append(folder)
+                entries.append(Int(try txn.statistics(spare).entries))
             }
+            return (prototypes, entries)
         }
-        let makeFolders = { views.map { $0.projector.makeRebuildFolder()! } }
+        var spareEntries = entriesAfterBegin
+        let makeFolders = { prototypes }
         let workers = Self.foldWorkers
         let spill = groups.count > 1 ? try RebuildSpill(directory: path, groups: groups.count, workers: workers) : nil
         // Progress: the scan of the log, then the spilled events read again, in events of the log.
@@ -140,6 +148,8 @@ extension EventLog {
                 let event = try decodeRecord(bytes, position: position, includingJSON: false, header: header)
                 for index in folders.indices { try folders[index].fold(event) }
             }
+        } finish: { _, folders in
+            for index in folders.indices { folders[index].prepareFinal() }
         }
         // Positions run from 1 to the head without gaps: a scan that finds fewer records means a
         // damaged log, and views built from it would silently lack events.
@@ -156,6 +166,7 @@ extension EventLog {
                     try spill.forEachEvent(group: group, worker: worker) { event in
                         for index in folders.indices { try folders[index].fold(event) }
                     }
+                    for index in folders.indices { folders[index].prepareFinal() }
                 }
                 try writeGroup(states)
                 done &+= groups.eventCounts[group]

@@ -31,8 +31,15 @@ public protocol Projector: Sendable {
 /// Rebuilds take customers in groups (to bound memory) and split each group across threads: a
 /// folder sees every event of its share of the customers, each customer's in position order.
 public protocol ViewFolder {
+    /// Before anything is folded, in the transaction that empties the view being rebuilt: reads
+    /// what the fold needs from it (the default: nothing). The folders that then fold are copies
+    /// of this one.
+    mutating func begin(in view: ViewStore) throws
     /// Folds one event (in position order).
     mutating func fold(_ event: StoredEvent) throws
+    /// After a group of customers, on the thread that folded them: encodes what `writeFinal`
+    /// will write, so that the write transaction only writes (the default: nothing).
+    mutating func prepareFinal()
     /// Adds a folder of the same projector that folded other customers' events.
     mutating func merge(_ other: any ViewFolder)
     /// After a group of customers: writes the entries that are final (the default: none,
@@ -45,6 +52,8 @@ public protocol ViewFolder {
 }
 
 extension ViewFolder {
+    public mutating func begin(in view: ViewStore) throws {}
+    public mutating func prepareFinal() {}
     public func writeFinal(to view: ViewStore) throws {}
     public mutating func dropFinal() {}
 }
@@ -72,6 +81,12 @@ public struct ViewStore {
     /// Stores `value` under `key`.
     public func put(_ key: [UInt8], _ value: [UInt8]) throws {
         try txn.put(database, key: key, value: value)
+    }
+
+    /// Stores `value` under `key`, which sorts after every key in the view (LMDB's fast path for
+    /// ordered loads); throws if it does not.
+    public func append(_ key: [UInt8], _ value: [UInt8]) throws {
+        try txn.put(database, key: key, value: value, flags: .append)
     }
 
     /// Removes the entry under `key`, if any.

@@ -229,12 +229,6 @@ extension ChurnWatch {
         for entry in entries { try view.put(entry.key, entry.value) }
     }
 
-    /// Stores a customer's entries (where they have none).
-    static func put(of subject: String, _ profile: CustomerProfile, settings: Settings, in view: ViewStore) throws {
-        guard let watch = ChurnWatch(profile, settings: settings) else { return }
-        for entry in watch.entries(of: subject) { try view.put(entry.key, entry.value) }
-    }
-
     /// The settings a view's entries were computed with; for a view without entries yet, the
     /// kept ones (from the log's `meta`), which are then recorded in the view.
     static func settings(of view: ViewStore) throws -> Settings {

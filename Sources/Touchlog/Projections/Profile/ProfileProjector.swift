@@ -54,8 +54,9 @@ public struct ProfileProjector: Projector {
     public func makeRebuildFolder() -> (any ViewFolder)? { ProfileFolder(snapshotInterval: snapshotInterval) }
 }
 
-/// The profiles of a rebuild's share of customers in memory, written after each pass; with a
-/// snapshot interval, also their history snapshots (as the appends would have left them).
+/// The profiles of a rebuild's share of customers in memory, written after each group of
+/// customers; with a snapshot interval, also their history snapshots (as the appends would have
+/// left them) and their kept churn list entries.
 struct ProfileFolder: ViewFolder {
     /// A customer's profile and where their open history block stands.
     struct Customer {
@@ -63,10 +64,17 @@ struct ProfileFolder: ViewFolder {
         var history = ProfileHistoryTracker()
     }
 
+    typealias Entry = (key: [UInt8], value: [UInt8])
+
     private var customers: [String: Customer] = [:]
     /// Events between history snapshots, or `nil` to keep no history (replays).
     let snapshotInterval: Int?
-    private var snapshots: [(key: [UInt8], value: [UInt8])] = []
+    private var snapshots: [Entry] = []
+    /// What the kept churn list is computed with (read by `begin`).
+    private var churnSettings: ChurnWatch.Settings?
+    /// Encoded by `prepareFinal`, each sorted by key: the entries under the customers' subjects
+    /// (profiles, open blocks, snapshots) and their kept churn list entries.
+    private var prepared: (own: [Entry], churn: [Entry]) = ([], [])
 
     init(snapshotInterval: Int? = nil) {
         self.snapshotInterval = snapshotInterval
@@ -74,6 +82,10 @@ struct ProfileFolder: ViewFolder {
 
     /// The profiles folded so far, by subject.
     var profiles: [String: CustomerProfile] { customers.mapValues(\.profile) }
+
+    mutating func begin(in view: ViewStore) throws {
+        churnSettings = try ChurnWatch.settings(of: view)
+    }
 
     mutating func fold(_ event: StoredEvent) throws {
         if let snapshot = Self.fold(event, into: &customers[event.event.subject, default: Customer()], snapshotInterval: snapshotInterval) {
@@ -90,27 +102,63 @@ struct ProfileFolder: ViewFolder {
         )
     }
 
-    mutating func merge(_ other: any ViewFolder) {
-        guard let other = other as? ProfileFolder else { return }
-        customers.merge(other.customers) { mine, _ in mine }  // disjoint customers
-        snapshots += other.snapshots
-    }
-
-    func writeFinal(to view: ViewStore) throws { try write(to: view) }
-
-    mutating func dropFinal() {
+    mutating func prepareFinal() {
+        var own = snapshots, churn: [Entry] = []
+        own.reserveCapacity(snapshots.count + 2 * customers.count)
+        for (subject, customer) in customers {
+            own.append((Array(subject.utf8), customer.profile.encoded))
+            if snapshotInterval != nil, let earliest = customer.history.blockEarliest {
+                let key = ProfileHistory.openBlockKey(subject)
+                own.append((key, ProfileHistory.encodeOpenBlock(earliest: earliest, key: key)))
+            }
+            if let churnSettings, let watch = ChurnWatch(customer.profile, settings: churnSettings) {
+                churn += watch.entries(of: subject)
+            }
+        }
+        own.sort { $0.key.lexicographicallyPrecedes($1.key) }
+        churn.sort { $0.key.lexicographicallyPrecedes($1.key) }
+        prepared = (Self.merged(prepared.own, own), Self.merged(prepared.churn, churn))
         customers = [:]
         snapshots = []
     }
 
-    func write(to view: ViewStore) throws {
-        let settings = try ChurnWatch.settings(of: view)
-        for (subject, customer) in customers {
-            try view.put(Array(subject.utf8), customer.profile.encoded)
-            if snapshotInterval != nil { try Self.writeOpenBlock(customer.history, of: subject, replacing: false, to: view) }
-            try ChurnWatch.put(of: subject, customer.profile, settings: settings, in: view)
+    mutating func merge(_ other: any ViewFolder) {
+        guard let other = other as? ProfileFolder else { return }
+        customers.merge(other.customers) { mine, _ in mine }  // disjoint customers
+        snapshots += other.snapshots
+        prepared = (Self.merged(prepared.own, other.prepared.own), Self.merged(prepared.churn, other.prepared.churn))
+    }
+
+    /// Two lists sorted by key, as one.
+    private static func merged(_ a: [Entry], _ b: [Entry]) -> [Entry] {
+        if a.isEmpty { return b }
+        if b.isEmpty { return a }
+        var result: [Entry] = []
+        result.reserveCapacity(a.count + b.count)
+        var (i, j) = (0, 0)
+        while i < a.count, j < b.count {
+            if a[i].key.lexicographicallyPrecedes(b[j].key) { result.append(a[i]); i += 1 } else { result.append(b[j]); j += 1 }
         }
-        for snapshot in snapshots { try view.put(snapshot.key, snapshot.value) }
+        result += a[i...]
+        result += b[j...]
+        return result
+    }
+
+    /// Writes what `prepareFinal` encoded: the customers' own entries in key order after every
+    /// key in the view (groups come in subject order), their kept churn list entries among others.
+    func writeFinal(to view: ViewStore) throws {
+        for entry in prepared.own { try view.append(entry.key, entry.value) }
+        for entry in prepared.churn { try view.put(entry.key, entry.value) }
+    }
+
+    mutating func dropFinal() {
+        prepared = ([], [])
+    }
+
+    func write(to view: ViewStore) throws {
+        var rest = self
+        rest.prepareFinal()
+        try rest.writeFinal(to: view)
     }
 
     /// Stores a customer's open block, or removes the stored one once a snapshot closed it.
