@@ -84,7 +84,7 @@ struct CommandLineTests {
             try bytes.write(to: URL(fileURLWithPath: file))
             let verify = try CLI.touchlog("verify", "--db", db)
             #expect(verify.status == 1)
-            #expect(verify.stdout.contains("position 2: damaged record (checksum mismatch)"))
+            #expect(verify.stdout.contains("position 2: damaged JSON (checksum mismatch)"))
             let read = try CLI.touchlog("events", "--db", db, "--json")
             #expect(read.status == 3)
             #expect(read.stderr.contains("position 2 is damaged"))

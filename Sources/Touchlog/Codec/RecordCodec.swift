@@ -11,19 +11,24 @@
 /// 28  u64  position of the same customer's previous event (0 for the first): the customer chain
 /// 36  str  subject, str source, str id        (u16 length + UTF-8)
 ///     blk  compact payload                    (u32 length + bytes, see `PayloadCodec`)
-///     blk  original event JSON, verbatim      (u32 length + bytes)
+///     blk  original event JSON, verbatim      (u32 length + bytes; empty when kept apart)
 /// ```
 /// Projections decode the compact payload and never parse JSON; the verbatim JSON serves audit
-/// and export.
+/// and export. Logs of format 2 keep it apart, in `event_json` under the same position
+/// (`jsonEntry`), so that scans for projections read a quarter of the bytes; records of format 1
+/// logs hold it inline. A valid event's JSON is never empty, so an empty block means "apart".
 package enum RecordCodec {
     static let formatVersion: UInt8 = 1
     static let checksumOffset = 4
     static let checksummedFrom = 12
     static let headerSize = 36
 
-    /// Encodes a validated event with its original JSON.
-    package static func encode(_ event: DecodedEvent, recordedAt: Timestamp, previousOfCustomer: UInt64) -> [UInt8] {
-        var writer = ByteWriter(capacity: headerSize + 2 * event.json.count + 64)
+    /// Encodes a validated event, with its original JSON inline or (`jsonInline: false`) with an
+    /// empty JSON block, the JSON being stored apart (`jsonEntry`).
+    package static func encode(
+        _ event: DecodedEvent, recordedAt: Timestamp, previousOfCustomer: UInt64, jsonInline: Bool = true
+    ) -> [UInt8] {
+        var writer = ByteWriter(capacity: headerSize + (jsonInline ? 2 * event.json.count : 0) + 64)
         writer.write(formatVersion)
         writer.write(event.event.type.rawValue)
         writer.write(UInt16(0))
@@ -36,12 +41,30 @@ package enum RecordCodec {
         writer.write(event.event.id)
         let payload = PayloadCodec.encode(event.event.payload)
         payload.bytes.withUnsafeBytes { writer.write(block: $0) }
-        event.json.withUnsafeBytes { writer.write(block: $0) }
+        if jsonInline { event.json.withUnsafeBytes { writer.write(block: $0) } } else { writer.write(UInt32(0)) }
         let checksum = writer.bytes.withUnsafeBytes {
             XXHash64.hash(UnsafeRawBufferPointer(rebasing: $0[checksummedFrom...]))
         }
         writer.patch(checksum, at: checksumOffset)
         return writer.bytes
+    }
+
+    /// An event's JSON as `event_json` stores it: the XXH64 of the JSON (u64, little-endian), then
+    /// the JSON.
+    static func jsonEntry(_ json: [UInt8]) -> [UInt8] {
+        var writer = ByteWriter(capacity: 8 + json.count)
+        writer.write(XXHash64.hash(json))
+        var bytes = writer.bytes
+        bytes.append(contentsOf: json)
+        return bytes
+    }
+
+    /// The JSON of an `event_json` entry, after checking it; `nil` if it is damaged.
+    static func json(ofEntry entry: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? {
+        guard entry.count > 8 else { return nil }
+        let json = UnsafeRawBufferPointer(rebasing: entry[8...])
+        guard UInt64(littleEndian: entry.loadUnaligned(as: UInt64.self)) == XXHash64.hash(json) else { return nil }
+        return json
     }
 
     /// The fixed header of a record, after checking its version and checksum.

@@ -30,7 +30,7 @@ extension EventLog {
             let head = try readMetadata(txn).head
             guard position >= 1, position <= head else { return nil }
             guard let bytes = try withUnsafeBytes(of: position.bigEndian, { key in try txn.get(events, key: key) }) else { throw Self.missing(position) }
-            return try decodeRecord(bytes, position: position)
+            return try storedEvent(txn, bytes, position: position)
         }
     }
 
@@ -82,7 +82,7 @@ extension EventLog {
                         throw TouchlogError(.corruption, "events table holds a key that is not a position; run `touchlog verify`")
                     }
                     guard position == expected else { throw Self.missing(expected) }
-                    guard try body(try decodeRecord(current.value, position: position)) else { return }
+                    guard try body(try storedEvent(txn, current.value, position: position)) else { return }
                     seen += 1
                     expected = direction == .forward ? expected &+ 1 : expected &- 1
                     entry = direction == .forward ? try cursor.next() : try cursor.previous()
@@ -110,7 +110,7 @@ extension EventLog {
             var records: [(position: UInt64, bytes: UnsafeRawBufferPointer, header: RecordHeader)] = []
             try walkChain(txn, of: subject, after: after) { records.append(($0, $1, $2)) }
             for record in records.reversed().prefix(limit) {
-                guard try body(try decodeRecord(record.bytes, position: record.position, includingJSON: true, header: record.header)) else { return }
+                guard try body(try storedEvent(txn, record.bytes, position: record.position, header: record.header)) else { return }
             }
         }
     }
@@ -176,6 +176,38 @@ extension EventLog {
         } catch {
             throw Self.damaged(position, error)
         }
+    }
+
+    /// A whole stored event: its record and its JSON, which format 2 keeps apart in `event_json`
+    /// (records of format 1 logs hold it inline); `header`, if the caller already checked it.
+    func storedEvent(
+        _ txn: Transaction, _ bytes: UnsafeRawBufferPointer, position: UInt64, header: RecordHeader? = nil
+    ) throws(TouchlogError) -> StoredEvent {
+        let record: StoredEvent
+        if let header {
+            record = try decodeRecord(bytes, position: position, includingJSON: true, header: header)
+        } else {
+            record = try decodeRecord(bytes, position: position)
+        }
+        guard record.json.isEmpty else { return record }
+        return StoredEvent(position: position, recordedAt: record.recordedAt, event: record.event, json: try storedJSON(txn, position: position))
+    }
+
+    /// The JSON of the event at `position` from `event_json`, checked.
+    func storedJSON(_ txn: Transaction, position: UInt64) throws(TouchlogError) -> [UInt8] {
+        let entry: UnsafeRawBufferPointer?
+        do {
+            entry = try eventJSON.flatMap { try txn.get($0, key: PositionKey.of(position)) }
+        } catch {
+            throw TouchlogError.storage(error, while: "reading the JSON of the event at position \(position)")
+        }
+        guard let entry else {
+            throw TouchlogError(.corruption, "the JSON of the event at position \(position) is missing; run `touchlog verify`")
+        }
+        guard let json = RecordCodec.json(ofEntry: entry) else {
+            throw TouchlogError(.corruption, "the JSON of the event at position \(position) is damaged (checksum mismatch); run `touchlog verify`")
+        }
+        return Array(json)
     }
 
     /// Decodes a record whose header `walkChain` (or the caller) already read and checked.

@@ -25,8 +25,9 @@ public struct VerificationReport: Sendable {
 extension EventLog {
     /// Walks the whole log and its indexes in one snapshot and reports every inconsistency:
     /// gaps in positions, records that fail their checksum or do not decode, recordedAt going
-    /// backwards, idempotency entries missing or pointing elsewhere, sealed generations whose
-    /// filter misses a key, broken customer chains, and totals that do not add up.
+    /// backwards, JSON kept apart that is missing or fails its checksum, idempotency entries
+    /// missing or pointing elsewhere, sealed generations whose filter misses a key, broken
+    /// customer chains, and totals that do not add up.
     ///
     /// - Parameter progress: called now and then with the events checked so far and the head.
     public func verify(progress: ((UInt64, UInt64) -> Void)? = nil) throws(TouchlogError) -> VerificationReport {
@@ -49,6 +50,7 @@ extension EventLog {
             var lastRecordedAt = Timestamp(microseconds: .min)
             var earliest = Timestamp(microseconds: .max), latest = Timestamp(microseconds: .min)
             var expected: UInt64 = 1
+            var jsonApart: UInt64 = 0
             try txn.withCursor(events) { cursor in
                 var entry = try cursor.first()
                 while let current = entry {
@@ -67,8 +69,16 @@ extension EventLog {
                     let identity: (header: RecordHeader, subject: String, source: String, id: String)
                     do {
                         let header = try RecordCodec.header(of: current.value)
-                        let event = try RecordCodec.decode(current.value, position: position, includingJSON: true, header: header).event
-                        identity = (header, event.subject, event.source, event.id)
+                        let stored = try RecordCodec.decode(current.value, position: position, includingJSON: true, header: header)
+                        identity = (header, stored.event.subject, stored.event.source, stored.event.id)
+                        if stored.json.isEmpty {
+                            jsonApart += 1
+                            if let entry = try eventJSON.flatMap({ try txn.get($0, key: current.key) }) {
+                                if RecordCodec.json(ofEntry: entry) == nil { report.report("position \(position): damaged JSON (checksum mismatch)") }
+                            } else {
+                                report.report("position \(position): its JSON is missing from event_json")
+                            }
+                        }
                     } catch {
                         report.report("position \(position): damaged record (\(error))")
                         continue
@@ -93,6 +103,10 @@ extension EventLog {
             let lastPosition = expected - 1
             if lastPosition != metadata.head {
                 report.report("head is recorded as \(metadata.head) but the last event is at \(lastPosition)")
+            }
+            let jsonEntries = try eventJSON.map { try txn.statistics($0).entries } ?? 0
+            if UInt64(jsonEntries) != jsonApart {
+                report.report("event_json holds \(jsonEntries) entries for \(jsonApart) events whose JSON is kept apart")
             }
             let idEntries = try txn.statistics(eventIds).entries
             if UInt64(idEntries) != report.eventsChecked {

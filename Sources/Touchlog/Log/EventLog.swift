@@ -7,6 +7,8 @@ import TouchlogAnalytics
 ///
 /// Databases:
 /// - `events`: position → record, appended with `MDB_APPEND`;
+/// - `event_json`: position → the event's JSON as it arrived, checksummed (format 2; the records
+///   of format 1 logs hold it inline), so that folds read only the compact records;
 /// - `event_ids`: the idempotency index, (generation, hash of source and id) → position. Positions
 ///   fall into generations of `idGenerationSize` events; only the newest generation takes inserts,
 ///   so an append touches a bounded number of index pages however large the log grows;
@@ -23,8 +25,11 @@ import TouchlogAnalytics
 /// by LMDB's single writer lock (across processes too); reads run concurrently with them and see
 /// a consistent prefix of the log.
 public final class EventLog: Sendable {
-    /// The on-disk format this code reads and writes.
-    public static let formatVersion: UInt32 = 1
+    /// The on-disk format this code writes. Format 2 keeps each event's JSON apart from its
+    /// record (`event_json`). Format 1 logs, whose records hold it inline, are read as they are,
+    /// and become format 2 at their first writable open (their records stay as they were; new
+    /// ones keep the JSON apart), which older builds then refuse rather than misread.
+    public static let formatVersion: UInt32 = 2
 
     /// How a log is opened.
     public struct Options: Sendable {
@@ -59,6 +64,8 @@ public final class EventLog: Sendable {
     public let path: String
     let environment: Environment
     let events: Database
+    /// `nil` only in a read-only open of a format 1 log that never had one.
+    let eventJSON: Database?
     let eventIds: Database
     let idFilters: Database
     let customers: Database
@@ -151,6 +158,7 @@ public final class EventLog: Sendable {
             }
             meta = try open("meta")
             events = try open("events")
+            eventJSON = try environment.openDatabase("event_json", flags: create)
             eventIds = try open("event_ids")
             idFilters = try open("id_filters")
             customers = try open("customers")
@@ -185,11 +193,16 @@ public final class EventLog: Sendable {
             return options.idGenerationSize
         case (nil, _):
             throw TouchlogError(.incompatibleDatabase, "\(path) has no format version; open it once for writing")
-        case (let version?, _) where version != formatVersion:
+        case (let version?, _) where !(1...formatVersion).contains(version):
             throw TouchlogError(
-                .incompatibleDatabase, "\(path) has format version \(version); this touchlog reads version \(formatVersion)"
+                .incompatibleDatabase, "\(path) has format version \(version); this touchlog reads versions 1 to \(formatVersion)"
             )
-        case (_, let generation?) where generation > 0:
+        case (let version?, let generation?) where generation > 0:
+            if version < formatVersion && !options.readOnly {
+                try environment.write { txn in
+                    try txn.put(meta, key: formatKey, value: withUnsafeBytes(of: formatVersion.littleEndian) { Array($0) })
+                }
+            }
             return generation
         default:
             throw TouchlogError(.incompatibleDatabase, "\(path) has no valid idempotency generation size")
@@ -276,8 +289,10 @@ public final class EventLog: Sendable {
             let position = metadata.head
             let subject = Array(event.subject.utf8)
             var state = try txn.get(customers, key: subject).map(CustomerState.init) ?? CustomerState()
-            let record = RecordCodec.encode(decoded, recordedAt: recordedAt, previousOfCustomer: state.lastPosition)
+            let record = RecordCodec.encode(decoded, recordedAt: recordedAt, previousOfCustomer: state.lastPosition, jsonInline: false)
             try txn.put(events, key: PositionKey.of(position), value: record, flags: .append)
+            guard let eventJSON else { throw TouchlogError(.storage, "\(path) is open read-only") }
+            try txn.put(eventJSON, key: PositionKey.of(position), value: RecordCodec.jsonEntry(decoded.json), flags: .append)
             try txn.put(eventIds, key: key.indexKey(generation: generation(of: position)), value: PositionKey.of(position))
             state.lastPosition = position
             state.eventCount += 1
@@ -324,7 +339,7 @@ public final class EventLog: Sendable {
         guard let record = try txn.get(events, key: PositionKey.of(position)) else {
             throw TouchlogError(.corruption, "event_ids points to position \(position), which holds no event")
         }
-        let stored = try RecordCodec.decode(record, position: position)
+        let stored = try storedEvent(txn, record, position: position)
         let event = decoded.event
         guard stored.event.source == event.source, stored.event.id == event.id else {
             throw TouchlogError(.corruption, "idempotency hash collision between (\(event.source), \(event.id)) and (\(stored.event.source), \(stored.event.id))")
