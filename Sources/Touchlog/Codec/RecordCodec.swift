@@ -116,15 +116,15 @@ package enum RecordCodec {
         )
     }
 
-    /// The bytes of a record before its JSON block (header, identity and compact payload): what
-    /// projections decode. `nil` if the lengths run past the end.
-    static func projectedPrefix(of bytes: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? {
+    /// The bytes of the record read at `position` before its JSON block (header, identity and
+    /// compact payload): what projections decode, and what folds copy (`decodeProjected`).
+    static func projectedPrefix(of bytes: UnsafeRawBufferPointer, position: UInt64) throws(TouchlogError) -> UnsafeRawBufferPointer {
         var reader = ByteReader(bytes, offset: headerSize)
         do {
             for _ in 0..<3 { _ = try reader.readBlock16() }
             _ = try reader.readBlock()
         } catch {
-            return nil
+            throw TouchlogError(.corruption, "the event at position \(position) is damaged (record is truncated); run `touchlog verify`")
         }
         return UnsafeRawBufferPointer(rebasing: bytes[..<reader.offset])
     }

@@ -30,18 +30,11 @@ struct CustomerBatch {
     }
 
     var isFull: Bool { bytes.count >= capacity }
-    var isEmpty: Bool { entries.isEmpty }
 
-    /// Adds a record read from the log at `position` (its checksum checked).
+    /// Adds a record read from the log at `position` (its checksum checked): its projected part,
+    /// and an empty JSON block.
     mutating func append(record: UnsafeRawBufferPointer, position: UInt64) throws(TouchlogError) {
-        guard let prefix = RecordCodec.projectedPrefix(of: record) else {
-            throw TouchlogError(.corruption, "the event at position \(position) is damaged (record is truncated); run `touchlog verify`")
-        }
-        append(projected: prefix, position: position)
-    }
-
-    /// Adds a record's projected part, and an empty JSON block.
-    private mutating func append(projected: UnsafeRawBufferPointer, position: UInt64) {
+        let projected = try RecordCodec.projectedPrefix(of: record, position: position)
         let offset = bytes.count
         bytes.append(contentsOf: projected)
         bytes.append(contentsOf: [0, 0, 0, 0])

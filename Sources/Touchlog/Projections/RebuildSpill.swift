@@ -32,10 +32,7 @@ final class RebuildSpill: @unchecked Sendable {
 
     /// Keeps `record` (a checked record read from the log at `position`) for `group`'s pass.
     func append(_ record: UnsafeRawBufferPointer, position: UInt64, group: Int, worker: Int) throws(TouchlogError) {
-        guard let prefix = RecordCodec.projectedPrefix(of: record) else {
-            throw TouchlogError(.corruption, "the event at position \(position) is damaged (record is truncated); run `touchlog verify`")
-        }
-        try files[group][worker].append(prefix, position: position, in: directory)
+        try files[group][worker].append(try RecordCodec.projectedPrefix(of: record, position: position), position: position, in: directory)
     }
 
     /// Writes out what the workers' buffers still hold; call once the first pass is over.
