@@ -32,7 +32,7 @@ extension EventLog {
 }
 
 /// A value handed to other threads whose safety the caller ensures (disjoint slots per thread).
-struct UncheckedSendable<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
+package struct UncheckedSendable<Value>: @unchecked Sendable {
+    package let value: Value
+    package init(_ value: Value) { self.value = value }
 }

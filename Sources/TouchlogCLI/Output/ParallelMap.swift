@@ -1,7 +1,8 @@
 import Dispatch
 import Foundation
+import Touchlog
 
-extension RandomAccessCollection where Index == Int {
+extension Array {
     /// `map(transform)` spread over the cores in contiguous chunks; the results keep the order.
     /// For rendering many independent rows (replay files, CSV tables).
     func parallelMap<T>(_ transform: (Element) -> T) -> [T] {
@@ -10,24 +11,18 @@ extension RandomAccessCollection where Index == Int {
         guard chunks > 1 else { return map(transform) }
         var parts = [[T]](repeating: [], count: chunks)
         parts.withUnsafeMutableBufferPointer { parts in
-            let slots = UncheckedSlots(parts)
-            let elements = UncheckedSlots(self)
-            let (start, count) = (startIndex, self.count)
-            withoutActuallyEscaping(transform) { transform in
-                let work = UncheckedSlots(transform)
-                DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                    // Each chunk reads its own range and writes only its own slot.
-                    let range = (start + count * chunk / chunks)..<(start + count * (chunk + 1) / chunks)
-                    slots.value[chunk] = elements.value[range].map(work.value)
+            withUnsafeBufferPointer { elements in
+                withoutActuallyEscaping(transform) { transform in
+                    // Each chunk reads its own range of `elements` and writes only its own slot of `parts`.
+                    let shared = UncheckedSendable((parts: parts, elements: elements, transform: transform))
+                    DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                        let (parts, elements, transform) = shared.value
+                        let range = (elements.count * chunk / chunks)..<(elements.count * (chunk + 1) / chunks)
+                        parts[chunk] = UnsafeBufferPointer(rebasing: elements[range]).map(transform)
+                    }
                 }
             }
         }
         return parts.flatMap { $0 }
     }
-}
-
-/// A value handed to `concurrentPerform`'s threads, which touch disjoint parts of it.
-private struct UncheckedSlots<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
 }
