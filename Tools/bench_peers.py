@@ -186,6 +186,8 @@ def touchlog_figures(bin_dir, scratch, workload, events, facts, bench_cap):
     figures["replay_middle_day"] = middle.group(1)[:10]
     figures["replay_middle_folded"] = number(middle.group(2))
     figures["replay_middle_s"] = number(middle.group(3))
+    summary_reads = re.findall(r"profile summary point reads, (\d+) thread\(s\): ([\d,]+)/s", out)
+    figures["summary_reads"] = [(int(threads), number(rate)) for threads, rate in summary_reads]
     cpu = re.search(r"profile point reads, 1 thread\(s\): [\d,]+/s \(([\d.]+) µs CPU per read\)", out)
     figures["point_cpu_us"] = float(cpu.group(1)) if cpu else None
     # One customer as of a random time: bench-views measures the profile alone (and the churn flags
@@ -501,6 +503,9 @@ def tables(events, facts, t, h, s, p, d):
          f"mean {1000 / t['point_reads_1']:.3f} ms"
          + (f" ({t['point_cpu_us']:.2f} µs of CPU)" if t.get("point_cpu_us") is not None else "")),
         (f"Touchlog profile view, in process, {t['point_reads_threads']} threads", grouped(t["point_reads_all"]), ""),
+        *[(f"Touchlog profile summary (`profileSummary(of:)`: the head of the stored profile alone), in process, "
+           f"{threads} thread{'s' if threads > 1 else ''}", grouped(rate), "")
+          for threads, rate in t.get("summary_reads", [])],
         ("Touchlog over HTTP, GET /v1/customers/{id}, 1 connection (wrk)", grouped(read_1["rate"]), latency(read_1)),
         (f"Touchlog over HTTP, GET /v1/customers/{{id}}, {read_many['connections']} connections (wrk, {read_many['threads']} threads)",
          grouped(read_many["rate"]), latency(read_many)),

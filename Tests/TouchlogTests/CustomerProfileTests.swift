@@ -198,7 +198,7 @@ struct CustomerProfileTests {
         #expect(json.contains(#""latestNps":null,"latestNpsAt":null"#))
         #expect(json.contains(#""attributes":{}"#))
         #expect(try Self.decode(empty.encoded) == empty)
-        #expect(empty.encoded.count < 40)
+        #expect(empty.encoded.count < 50)
     }
 
     @Test func customerIdAndStringsAreEscaped() throws {
@@ -476,6 +476,11 @@ struct CustomerProfileTests {
                     return
                 }
             }
+            let summary = try bytes.withUnsafeBytes { try ProfileSummary(encodedProfile: $0) }
+            if let wrong = Self.figuresDiffering(summary, profile) {
+                Issue.record("\(place): the summary read from the stored form differs in \(wrong)")
+                return
+            }
             let decoded = try Self.decode(bytes)
             guard decoded == profile, decoded.jsonText(customer: "cust-r") == json, Self.same(decoded.dailySpend, daily),
                   decoded.textLines(customer: "cust-r") == profile.textLines(customer: "cust-r")
@@ -499,6 +504,35 @@ struct CustomerProfileTests {
                 return
             }
         }
+    }
+
+    /// The first of the summary's figures that differs from the profile's, or `nil`.
+    static func figuresDiffering(_ summary: ProfileSummary, _ profile: CustomerProfile) -> String? {
+        func same(_ a: Double?, _ b: Double?) -> Bool { a?.bitPattern == b?.bitPattern }
+        let checks: [(String, Bool)] = [
+            ("summary", summary == profile.summary), ("isEmpty", summary.isEmpty == profile.isEmpty),
+            ("eventCount", summary.eventCount == profile.eventCount),
+            ("counts", EventType.allCases.allSatisfy { summary.count(of: $0) == profile.count(of: $0) }),
+            ("seen", summary.firstSeen == profile.firstSeen && summary.lastSeen == profile.lastSeen),
+            ("orders", summary.orders == profile.orders), ("spend", same(summary.spend, profile.spend)),
+            ("discount", same(summary.discountTotal, profile.discountTotal)),
+            ("averageOrderValue", same(summary.averageOrderValue, profile.averageOrderValue)),
+            ("purchases", summary.firstPurchase == profile.firstPurchase && summary.lastPurchase == profile.lastPurchase),
+            ("purchaseDayCount", summary.purchaseDayCount == profile.purchaseDays.count),
+            ("firstPurchaseDaySpend", same(summary.firstPurchaseDaySpend, profile.dailySpend.first?.spend ?? 0)),
+            ("purchaseCycleDays", same(summary.purchaseCycleDays, profile.purchaseCycleDays)),
+            ("discountShare", same(summary.discountShare, profile.discountShare)),
+            ("surveys", summary.surveyCount == profile.surveyCount && summary.npsCount == profile.npsCount),
+            ("latestNPS", summary.latestNPS?.score == profile.latestNPS?.score && summary.latestNPS?.time == profile.latestNPS?.time),
+            ("csat", same(summary.csatMean, profile.csatMean) && summary.csatCount == profile.csatCount),
+            ("ces", same(summary.cesMean, profile.cesMean) && summary.cesCount == profile.cesCount),
+            ("complaints", summary.complaintsTotal == profile.complaintsTotal && summary.complaintsOpen == profile.complaintsOpen),
+            ("meanResolutionHours", same(summary.meanResolutionHours, profile.meanResolutionHours)),
+            ("mentions", summary.mentionCount == profile.mentionCount && summary.totalReach == profile.totalReach),
+            ("meanSentiment", same(summary.meanSentiment, profile.meanSentiment)),
+            ("visits", summary.visitCount == profile.visitCount && same(summary.visitDurationSeconds, profile.visitDurationSeconds)),
+        ]
+        return checks.first { !$0.1 }?.0
     }
 
     @Test func headlineFieldsMatchANaiveReference() {
@@ -591,12 +625,18 @@ struct CustomerProfileTests {
         return fold(history + randomHistory(count: 60, using: &rng))
     }
 
-    /// Recomputes the checksum after a deliberate change, to reach the structural checks.
+    /// Recomputes both checksums after a deliberate change, to reach the structural checks: the
+    /// head's over the head length and the head (as far as the bytes go), the body's over the rest.
     static func resealed(_ bytes: [UInt8]) -> [UInt8] {
-        guard bytes.count >= 5 else { return bytes }
+        guard bytes.count >= 11 else { return bytes }
         var bytes = bytes
-        let checksum = UInt32(truncatingIfNeeded: XXHash64.hash(Array(bytes[5...])))
-        for i in 0..<4 { bytes[1 + i] = UInt8(truncatingIfNeeded: checksum >> (8 * UInt32(i))) }
+        let headEnd = min(bytes.count, 11 + Int(bytes[9]) + 256 * Int(bytes[10]))
+        func seal(_ range: Range<Int>, at offset: Int) {
+            let checksum = UInt32(truncatingIfNeeded: XXHash64.hash(Array(bytes[range])))
+            for i in 0..<4 { bytes[offset + i] = UInt8(truncatingIfNeeded: checksum >> (8 * UInt32(i))) }
+        }
+        seal(9..<headEnd, at: 1)
+        seal(headEnd..<bytes.count, at: 5)
         return bytes
     }
 
@@ -613,13 +653,13 @@ struct CustomerProfileTests {
 
     @Test func everyTruncationThrows() {
         let bytes = Self.richProfile().encoded
-        #expect(bytes.first == 2)
+        #expect(bytes.first == 3)
         var accepted: [Int] = []
         for length in 0..<bytes.count where !Self.isCorruption(Array(bytes.prefix(length))) { accepted.append(length) }
         #expect(accepted.isEmpty)
         // Even with a valid checksum, a truncated body is refused by the structure checks.
         var resealedAccepted: [Int] = []
-        for length in 5..<bytes.count where !Self.isCorruption(Self.resealed(Array(bytes.prefix(length)))) { resealedAccepted.append(length) }
+        for length in 11..<bytes.count where !Self.isCorruption(Self.resealed(Array(bytes.prefix(length)))) { resealedAccepted.append(length) }
         #expect(resealedAccepted.isEmpty)
     }
 
@@ -639,13 +679,11 @@ struct CustomerProfileTests {
         #expect(accepted.isEmpty, "seed \(seed): damage at bytes \(accepted.prefix(10)) was accepted")
         #expect(Self.isCorruption(bytes + [0]))
         #expect(Self.isCorruption(Self.resealed(bytes + [0])))
-        var newer = bytes
-        newer[0] = 3
-        #expect(Self.isCorruption(Self.resealed(newer)))
-        var older = bytes
-        older[0] = 1
-        #expect(Self.isCorruption(Self.resealed(older)))
-        #expect(Self.isCorruption(Self.resealed(Self.handMade(days: [(20513, 150_000_000)]).withVersion(1))))
+        for version: UInt8 in [0, 1, 2, 4] {
+            var other = bytes
+            other[0] = version
+            #expect(Self.isCorruption(Self.resealed(other)), "version \(version) was accepted")
+        }
     }
 
     /// Keyed entries (channels, categories, complaint ids, attribute names) are stored in strictly
@@ -709,24 +747,34 @@ struct CustomerProfileTests {
         }
     }
 
-    /// A sealed stored form (version 2) of a customer with only purchases: `orders` purchases (the
-    /// number of days unless given), `days` as (day, Σ amount µ), and the purchase time range.
+    /// A sealed stored form (version 3) of a customer with only purchases: `orders` purchases (the
+    /// number of days unless given), `days` as (day, Σ amount µ), and the purchase time range; the
+    /// head's Σ amount, day count and first day's spend as given, else as the days make them.
     static func handMade(
         orders: Int? = nil, days: [(day: Int64, micros: Int128)], times: (first: Int64, last: Int64)?? = nil,
-        gaps: [UInt64]? = nil
+        gaps: [UInt64]? = nil, headAmount: Int128? = nil, headDayCount: Int? = nil, headFirstDay: Int128? = nil
     ) -> Bytes {
         let orders = orders ?? days.count
         let dayMicros: Int128 = 86_400_000_000
         let times = times ?? days.first.map { (Int64(Int128($0.day) * dayMicros), Int64(Int128(days.last!.day) * dayMicros + 1)) }
+        var head = Bytes()
+        head.varint(times == nil ? 0 : 3)
+        if let times { head.zigzag(Int128(times.first)); head.zigzag(Int128(times.last)) }
+        for type in 1...6 { head.varint(type == 1 ? UInt128(orders) : 0) }
+        head.varint(UInt128(orders))
+        // Σ amount as the sum of the days, wrapping (an overflowing sum is damage, refused anyway).
+        head.zigzag(headAmount ?? days.reduce(Int128(0)) { $0 &+ $1.micros })
+        head.zigzag(0)  // Σ discount
+        if let times { head.zigzag(Int128(times.first)); head.zigzag(Int128(times.last)) }
+        head.varint(UInt128(headDayCount ?? days.count))
+        head.zigzag(headFirstDay ?? days.first?.micros ?? 0)
+        for _ in 0..<5 { head.varint(0) }  // NPS count, Σ CSAT, CSAT count, Σ CES, CES count
+        for _ in 0..<4 { head.varint(0) }  // complaints, open, resolved, Σ resolution
+        for _ in 0..<6 { head.varint(0) }  // mentions, Σ sentiment, with sentiment, Σ reach, visits, Σ duration
         var w = Bytes()
-        w.bytes = [2, 0, 0, 0, 0]
-        w.varint(times == nil ? 0 : 3)
-        if let times { w.zigzag(Int128(times.first)); w.zigzag(Int128(times.last)) }
-        for type in 1...6 { w.varint(type == 1 ? UInt128(orders) : 0) }
+        // Version, the two checksums (sealed below), the head length (u16 LE), the head.
+        w.bytes = [3, 0, 0, 0, 0, 0, 0, 0, 0, UInt8(head.bytes.count % 256), UInt8(head.bytes.count / 256)] + head.bytes
         w.varint(0)  // channels
-        w.varint(UInt128(orders))
-        w.zigzag(0)  // Σ discount
-        if let times { w.zigzag(Int128(times.first)); w.zigzag(Int128(times.last)) }
         w.varint(UInt128(days.count))
         for (index, entry) in days.enumerated() {
             if index == 0 {
@@ -737,9 +785,7 @@ struct CustomerProfileTests {
             w.zigzag(entry.micros)
         }
         w.varint(0)  // categories
-        for _ in 0..<5 { w.varint(0) }  // NPS count, Σ CSAT, CSAT count, Σ CES, CES count
         w.varint(0)  // complaints
-        for _ in 0..<6 { w.varint(0) }  // mentions, Σ sentiment, with sentiment, Σ reach, visits, Σ duration
         w.varint(0)  // attributes
         w.bytes = resealed(w.bytes)
         return w
@@ -783,13 +829,22 @@ struct CustomerProfileTests {
         let extreme = try Self.decode(Self.handMade(days: [(1, .max), (2, .min)]).bytes)
         #expect(extreme.spend == -1e-6)
         #expect(try Self.decode(extreme.encoded) == extreme)
-        // Version 1 is refused with a message that says why.
-        do {
-            _ = try Self.decode(Self.resealed(Self.handMade(days: [(1, 1)]).withVersion(1)))
-            Issue.record("version 1 was accepted")
-        } catch let error as TouchlogError {
-            #expect(error.code == .corruption)
-            #expect(error.message.contains("format version 1 is no longer read"))
+        // A head that disagrees with the body: Σ amount, the day count, the first day's spend.
+        #expect(Self.isCorruption(Self.handMade(days: [(1, 5), (2, 7)], headAmount: 13).bytes))
+        #expect(Self.isCorruption(Self.handMade(orders: 3, days: [(1, 5), (2, 7)], headDayCount: 3).bytes))
+        #expect(Self.isCorruption(Self.handMade(days: [(1, 5), (2, 7)], headFirstDay: 7).bytes))
+        // … which the summary alone, reading the head only, does not see.
+        let headOnly = try Self.handMade(days: [(1, 5), (2, 7)], headAmount: 13).bytes.withUnsafeBytes { try ProfileSummary(encodedProfile: $0) }
+        #expect(headOnly.spend == 13e-6)
+        // Versions 1 and 2 are refused with a message that says why.
+        for version: UInt8 in [1, 2] {
+            do {
+                _ = try Self.decode(Self.resealed(Self.handMade(days: [(1, 1)]).withVersion(version)))
+                Issue.record("version \(version) was accepted")
+            } catch let error as TouchlogError {
+                #expect(error.code == .corruption)
+                #expect(error.message.contains("format version \(version) is no longer read"))
+            }
         }
     }
 
@@ -802,17 +857,20 @@ struct CustomerProfileTests {
         for trial in 0..<4000 {
             var garbled: [UInt8]
             if trial % 4 == 0 {
-                garbled = [2, 0, 0, 0, 0] + (0..<Int.random(in: 0...80, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
-                if trial % 8 == 0 { for i in 5..<garbled.count where Bool.random(using: &rng) { garbled[i] = UInt8.random(in: 0...3, using: &rng) } }
+                let head = UInt8.random(in: 0...80, using: &rng)
+                garbled = [3, 0, 0, 0, 0, 0, 0, 0, 0, head, 0] + (0..<Int.random(in: 0...120, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
+                if trial % 8 == 0 { for i in 11..<garbled.count where Bool.random(using: &rng) { garbled[i] = UInt8.random(in: 0...3, using: &rng) } }
             } else {
                 garbled = bytes
                 for _ in 0..<Int.random(in: 1...4, using: &rng) {
-                    garbled[Int.random(in: 5..<garbled.count, using: &rng)] = .random(in: 0...255, using: &rng)
+                    garbled[Int.random(in: 11..<garbled.count, using: &rng)] = .random(in: 0...255, using: &rng)
                 }
             }
             garbled = Self.resealed(garbled)
+            let summary = try? garbled.withUnsafeBytes { try ProfileSummary(encodedProfile: $0) }
             guard let profile = try? Self.decode(garbled) else { continue }
             accepted += 1
+            #expect(summary == profile.summary, "seed \(seed), trial \(trial): a profile decoded, its summary differs")
             #expect(try Self.decode(profile.encoded) == profile, "seed \(seed), trial \(trial)")
             _ = profile.jsonText(customer: "x")
             _ = profile.textLines(customer: "x")

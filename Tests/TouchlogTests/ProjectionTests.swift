@@ -51,12 +51,15 @@ struct ProjectionTests {
             for (customer, profile) in expected {
                 #expect(try inOrder.profile(of: customer) == profile, "seed \(seed), \(customer), in order")
                 #expect(try shuffled.profile(of: customer) == profile, "seed \(seed), \(customer), shuffled")
+                #expect(try shuffled.profileSummary(of: customer) == profile.summary, "seed \(seed), \(customer), summary")
             }
             try inOrder.rebuild(chunkSize: 97)
             for (customer, profile) in expected {
                 #expect(try inOrder.profile(of: customer) == profile, "seed \(seed), \(customer), after rebuild")
+                #expect(try inOrder.profileSummary(of: customer) == profile.summary, "seed \(seed), \(customer), summary after rebuild")
             }
             #expect(try inOrder.profile(of: "nobody") == nil)
+            #expect(try inOrder.profileSummary(of: "nobody") == nil)
         }
     }
 

@@ -7,11 +7,11 @@ extension EventLog {
     }
 
     /// Runs `body` in one read transaction: every read inside sees the same snapshot.
-    func withSnapshot<R>(_ what: String, _ body: (Transaction) throws -> R) throws(TouchlogError) -> R {
+    func withSnapshot<R>(_ what: @autoclosure () -> String, _ body: (Transaction) throws -> R) throws(TouchlogError) -> R {
         do {
             return try environment.read(body)
         } catch {
-            throw TouchlogError.storage(error, while: what)
+            throw TouchlogError.storage(error, while: what())
         }
     }
 

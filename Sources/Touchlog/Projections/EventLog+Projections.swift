@@ -317,11 +317,19 @@ extension EventLog {
 
     /// The profile of a customer, or `nil` if the customer has no events.
     public func profile(of subject: String) throws(TouchlogError) -> CustomerProfile? {
+        try withStoredProfile(of: subject) { bytes throws(TouchlogError) in try CustomerProfile(encoded: bytes) }
+    }
+
+    /// The single-number figures of a customer's profile, or `nil` if the customer has no events:
+    /// read from the head of the stored profile alone, without decoding the rest (see `ProfileSummary`).
+    public func profileSummary(of subject: String) throws(TouchlogError) -> ProfileSummary? {
+        try withStoredProfile(of: subject) { bytes throws(TouchlogError) in try ProfileSummary(encodedProfile: bytes) }
+    }
+
+    private func withStoredProfile<R>(of subject: String, _ decode: (UnsafeRawBufferPointer) throws(TouchlogError) -> R) throws(TouchlogError) -> R? {
         try withView("profile") { txn, database in
             var key = subject
-            return try key.withUTF8 { key in
-                try txn.get(database, key: UnsafeRawBufferPointer(key)).map { try CustomerProfile(encoded: $0) }
-            }
+            return try key.withUTF8 { key in try txn.get(database, key: UnsafeRawBufferPointer(key)).map(decode) }
         }
     }
 }

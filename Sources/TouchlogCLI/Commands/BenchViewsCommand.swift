@@ -10,7 +10,7 @@ struct BenchViewsCommand: ParsableCommand {
         abstract: "Measure view reads, time travel, replay and rebuild on an existing database.",
         discussion: """
         On the database at --db (fill it first, e.g. with touchlog-sample and append): point reads \
-        of the profile view on 1 and on all cores; one customer's profile and churn flags as of a \
+        of the profile view on 1 and on all cores, of the whole profile and of its summary; one customer's profile and churn flags as of a \
         random past time and profile as known at a random past position (latency percentiles, wall \
         and CPU time: CPU time leaves out waits for cores other processes hold); one customer's \
         loyalty as of a day; `churn list --limit 100` for now from the kept list and by evaluating \
@@ -51,20 +51,10 @@ struct BenchViewsCommand: ParsableCommand {
         let earliest = statistics.earliestEventTime?.microseconds ?? 0
         let latest = statistics.latestEventTime?.microseconds ?? 0
 
-        // Point reads: the profile view, decoded, from one snapshot per read.
-        for threads in [1, ProcessInfo.processInfo.activeProcessorCount] where wants("reads") {
-            let perThread = reads / threads
-            let cpu = Mutex(0.0)
-            let seconds = try measure {
-                DispatchQueue.concurrentPerform(iterations: threads) { thread in
-                    let start = threadCPUSeconds()
-                    for index in 0..<perThread { _ = try? log.profile(of: customers[(index &* 7 &+ thread) % customers.count]) }
-                    let used = threadCPUSeconds() - start
-                    cpu.withLock { $0 += used }
-                }
-            }
-            let cpuPerRead = cpu.withLock { $0 } / Double(perThread * threads) * 1e6
-            print("profile point reads, \(threads) thread(s): \(grouped(Int(Double(perThread * threads) / seconds)))/s (\(String(format: "%.2f", cpuPerRead)) µs CPU per read)")
+        // Point reads, each from a snapshot of its own: the whole profile decoded, and its summary.
+        if wants("reads") {
+            try measurePointReads("profile point reads", customers: customers) { _ = try log.profile(of: $0) }
+            try measurePointReads("profile summary point reads", customers: customers) { _ = try log.profileSummary(of: $0) }
         }
 
         // One customer as it was: a walk of their own events.
@@ -99,6 +89,30 @@ struct BenchViewsCommand: ParsableCommand {
             print("rebuild of every view (\(log.viewNames.joined(separator: ", "))): \(String(format: "%.2f", seconds)) s, \(grouped(Int(Double(head) / seconds))) events/s")
         }
         print("peak resident memory: \(byteSize(peakResidentBytes()))")
+    }
+
+    /// `read` of the customers in turn, on 1 and on all cores; the first failure is reported.
+    private func measurePointReads(_ what: String, customers: [String], _ read: @Sendable (String) throws -> Void) throws {
+        for threads in [1, ProcessInfo.processInfo.activeProcessorCount] {
+            let perThread = reads / threads
+            let cpu = Mutex(0.0)
+            let failure = Mutex<(any Error)?>(nil)
+            let seconds = try measure {
+                DispatchQueue.concurrentPerform(iterations: threads) { thread in
+                    let start = threadCPUSeconds()
+                    do {
+                        for index in 0..<perThread { try read(customers[(index &* 7 &+ thread) % customers.count]) }
+                    } catch {
+                        failure.withLock { $0 = error }
+                    }
+                    let used = threadCPUSeconds() - start
+                    cpu.withLock { $0 += used }
+                }
+                if let error = failure.withLock({ $0 }) { throw error }
+            }
+            let cpuPerRead = cpu.withLock { $0 } / Double(perThread * threads) * 1e6
+            print("\(what), \(threads) thread(s): \(grouped(Int(Double(perThread * threads) / seconds)))/s (\(String(format: "%.2f", cpuPerRead)) µs CPU per read)")
+        }
     }
 
     private func measureLoyalty(of customers: [String], asOf day: Timestamp, log: EventLog) throws {

@@ -1,42 +1,53 @@
 /// The stored form of a `CustomerProfile` (the value under the customer's key in the `profile` view).
 ///
-/// Layout, format version 2: `u32` little-endian; `var` unsigned LEB128; `zz` zigzag LEB128 (64 or
-/// 128 bits); `str` var byte count + UTF-8; maps are written sorted by key bytes, so equal profiles
-/// have equal bytes.
+/// Layout, format version 3: `u16`, `u32` little-endian; `var` unsigned LEB128; `zz` zigzag LEB128
+/// (64 or 128 bits); `str` var byte count + UTF-8; maps are written sorted by key bytes, so equal
+/// profiles have equal bytes. The *head* holds the `ProfileSummary` under a checksum of its own, so
+/// that the summary is read without the body.
 /// ```
-/// u8   format version (2)
-/// u32  checksum: low 32 bits of XXH64 of every byte after it
+/// u8   format version (3)
+/// u32  head checksum: low 32 bits of XXH64 of the head length and the head
+/// u32  body checksum: low 32 bits of XXH64 of the body (every byte after the head)
+/// u16  head length
+/// head:
 /// var  presence bits: 1 event times, 2 purchase times, 4 latest NPS
 /// [zz first seen, zz last seen]                     µs since the epoch, if bit 1
 /// 6 × var  events per type (EventType raw values 1…6)
-/// var n, n × (str channel, var count)
-/// var orders, zz Σ discount µ                      (Σ amount is the sum of the daily spends)
+/// var orders, zz Σ amount µ, zz Σ discount µ
 /// [zz first purchase, zz last purchase]              if bit 2
+/// var distinct purchase days, zz Σ amount of the first of them µ
+/// [zz time, u64 tie key, zz score]                  latest NPS, if bit 4
+/// var NPS count, zz Σ CSAT, var CSAT count, zz Σ CES, var CES count
+/// var complaints, var open, var resolved, zz Σ resolution time µs (of the resolved)
+/// var mentions, zz Σ sentiment µ, var with sentiment, zz Σ reach
+/// var visits, zz Σ duration µs
+/// body:
+/// var n, n × (str channel, var count)
 /// var n, n × (day, zz Σ amount µ)                    distinct UTC purchase days with their spend:
 ///            the first day as zz, each next one as var gap ≥ 1 from the previous
 /// var n, n × (str category, zz Σ quantity × unitPrice µ)
-/// [zz time, u64 tie key, zz score]                  latest NPS, if bit 4
-/// var NPS count, zz Σ CSAT, var CSAT count, zz Σ CES, var CES count
 /// var n, n × (str complaint id, u8 bits 1 opened 2 resolved, [zz opened], [zz resolved])
-/// var mentions, zz Σ sentiment µ, var with sentiment, zz Σ reach
-/// var visits, zz Σ duration µs
 /// var n, n × (str name, zz time, u64 tie key, u8 kind 0 removed 1 false 2 true 3 number 4 string,
 ///             [u64 IEEE 754 bits | str])
 /// ```
-/// Decoding checks the version, the checksum, every bound and every invariant (sorted, distinct
+/// Decoding checks the version, the checksums, every bound and every invariant (sorted, distinct
 /// keys and days; no more purchase days than orders; purchase times present exactly when there are
-/// purchase days, on the first and last of them; valid UTF-8; no trailing bytes) and throws
-/// `TouchlogError(.corruption, …)`.
+/// purchase days, on the first and last of them; the head's figures equal to the body's; valid
+/// UTF-8; no trailing bytes) and throws `TouchlogError(.corruption, …)`. Reading the summary alone
+/// checks the head's checksum and its own invariants.
 ///
-/// Version history: 1 kept the purchase days without their spend and Σ amount on its own; it is
-/// refused (the `profile` view is rebuilt from the log, its projector version having changed too).
+/// Version history: 1 kept the purchase days without their spend and Σ amount on its own; 2 had
+/// no head (one checksum over everything, the summary's figures spread among the keyed parts).
+/// Both are refused (the `profile` view is rebuilt from the log, its projector version having
+/// changed too).
 extension CustomerProfile {
     /// The first byte of the stored form.
-    public static let formatVersion: UInt8 = 2
+    public static let formatVersion: UInt8 = 3
 
-    private static let headerSize = 5
+    /// Version, the two checksums, the head length.
+    fileprivate static let fixedHeaderSize = 11
 
-    /// The stored form (format version 2, see the layout above). Equal profiles encode to equal
+    /// The stored form (format version 3, see the layout above). Equal profiles encode to equal
     /// bytes. Costs O(size of the profile).
     public var encoded: [UInt8] {
         let capacity = encodedSizeBound
@@ -49,13 +60,15 @@ extension CustomerProfile {
 
     /// At least the size of the stored form: each varint counted at its longest.
     private var encodedSizeBound: Int {
-        var size = 5 + 10 + 20 + 6 * 10  // header, presence, event times, counts per type
-        size += 10 + channelCounts.entries.reduce(0) { $0 + 20 + $1.key.text.utf8.count }
-        size += 10 + 19 + 20 + 10 + purchases.days.count * 29
-        size += 10 + purchases.categories.entries.reduce(0) { $0 + 29 + $1.key.text.utf8.count }
+        var size = Self.fixedHeaderSize + 10 + 20 + 6 * 10  // header, presence, event times, counts per type
+        size += 10 + 19 + 19 + 20 + 10 + 19  // purchase figures
         size += 28 + 10 + 19 + 10 + 19 + 10  // latest NPS, survey counts and sums
-        size += 10 + complaints.entries.reduce(0) { $0 + 31 + $1.key.text.utf8.count }
+        size += 10 + 10 + 10 + 19  // complaint figures
         size += 10 + 19 + 10 + 19 + 10 + 19  // mentions, visits
+        size += 10 + channelCounts.entries.reduce(0) { $0 + 20 + $1.key.text.utf8.count }
+        size += 10 + purchases.days.count * 29
+        size += 10 + purchases.categories.entries.reduce(0) { $0 + 29 + $1.key.text.utf8.count }
+        size += 10 + complaints.entries.reduce(0) { $0 + 31 + $1.key.text.utf8.count }
         size += 10 + attributeEntries.entries.reduce(0) { total, entry in
             guard case .string(let text)? = entry.value.value else { return total + 47 + entry.key.text.utf8.count }
             return total + 47 + entry.key.text.utf8.count + text.utf8.count
@@ -65,23 +78,19 @@ extension CustomerProfile {
 
     private func encode(into w: inout Writer) {
         w.byte(Self.formatVersion)
-        w.fixed32(0)  // the checksum, patched below
-        var presence: UInt64 = 0
-        if seen != nil { presence |= 1 }
-        if purchases.times != nil { presence |= 2 }
-        if surveys.latestNPS != nil { presence |= 4 }
-        w.varint(presence)
-        if let seen { w.zigzag(seen.first); w.zigzag(seen.last) }
-        for type in EventType.allCases { w.varint(typeCounts[type]) }
+        w.fixed32(0)  // the checksums and the head length, patched below
+        w.fixed32(0)
+        w.fixed16(0)
+        summary.encodeHead(into: &w)
+        let headEnd = w.count
+        w.patchLength(headEnd - Self.fixedHeaderSize, at: 9)
+        w.patchChecksum(of: 9..<headEnd, at: 1)
+
         w.varint(UInt64(channelCounts.count))
         for (key, count) in channelCounts {
             w.string(key.text)
             w.varint(count)
         }
-
-        w.varint(purchases.orders)
-        w.zigzag(purchases.discount)
-        if let times = purchases.times { w.zigzag(times.first); w.zigzag(times.last) }
         w.varint(UInt64(purchases.days.count))
         var previous: Int32?
         for entry in purchases.days {
@@ -94,18 +103,6 @@ extension CustomerProfile {
             w.string(key.text)
             w.zigzag(spend)
         }
-
-        if let nps = surveys.latestNPS {
-            w.zigzag(nps.stamp.time)
-            w.fixed(nps.stamp.tie)
-            w.zigzag(nps.score)
-        }
-        w.varint(surveys.npsCount)
-        w.zigzag(surveys.csat.sum)
-        w.varint(surveys.csat.count)
-        w.zigzag(surveys.ces.sum)
-        w.varint(surveys.ces.count)
-
         w.varint(UInt64(complaints.count))
         for (key, times) in complaints {
             w.string(key.text)
@@ -113,14 +110,6 @@ extension CustomerProfile {
             if let opened = times.opened { w.zigzag(opened) }
             if let resolved = times.resolved { w.zigzag(resolved) }
         }
-
-        w.varint(mentions.count)
-        w.zigzag(mentions.sentiment)
-        w.varint(mentions.sentimentCount)
-        w.zigzag(mentions.reach)
-        w.varint(visits.count)
-        w.zigzag(visits.duration)
-
         w.varint(UInt64(attributeEntries.count))
         for (key, entry) in attributeEntries {
             w.string(key.text)
@@ -137,7 +126,7 @@ extension CustomerProfile {
                 w.string(value)
             }
         }
-        w.patchChecksum(from: Self.headerSize, at: 1)
+        w.patchChecksum(of: headEnd..<w.count, at: 5)
     }
 
     /// Decodes the stored form.
@@ -147,28 +136,28 @@ extension CustomerProfile {
         do {
             try self.init(checking: bytes)
         } catch {
-            throw TouchlogError(.corruption, "the stored customer profile is damaged: \(error.reason) (at byte \(error.offset) of \(bytes.count))")
+            throw error.touchlogError(bytes.count)
         }
     }
 
     private init(checking bytes: UnsafeRawBufferPointer) throws(Damage) {
-        guard bytes.count >= Self.headerSize else { throw Damage("shorter than its header", at: 0) }
-        guard bytes[0] == Self.formatVersion else {
-            if bytes[0] == 1 {
-                throw Damage("format version 1 is no longer read (it lacks the spend per purchase day); rebuild the profile view", at: 0)
-            }
-            throw Damage("unknown format version \(bytes[0]) (this build reads \(Self.formatVersion))", at: 0)
-        }
-        let stored = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 1, as: UInt32.self))
-        let actual = UInt32(truncatingIfNeeded: XXHash64.hash(UnsafeRawBufferPointer(rebasing: bytes[Self.headerSize...])))
-        guard stored == actual else { throw Damage("checksum mismatch", at: 1) }
+        var r = try ProfileSummary.headReader(bytes)
+        let head = try ProfileSummary(reading: &r)
+        let stored = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 5, as: UInt32.self))
+        let actual = UInt32(truncatingIfNeeded: XXHash64.hash(UnsafeRawBufferPointer(rebasing: bytes[r.offset...])))
+        guard stored == actual else { throw Damage("body checksum mismatch", at: 5) }
 
-        var r = Reader(bytes: bytes, offset: Self.headerSize)
         self.init()
-        let presence = try r.varint()
-        guard presence < 8 else { throw r.damage("unknown presence bits \(presence)") }
-        if presence & 1 != 0 { seen = try r.timeRange() }
-        for type in EventType.allCases { typeCounts[type] = try r.varint() }
+        // The head's own figures; those that follow from the body are checked against it below.
+        seen = head.seen
+        typeCounts = head.typeCounts
+        purchases.orders = head.purchases.orders
+        purchases.discount = head.purchases.discount
+        purchases.times = head.purchases.times
+        surveys = head.surveys
+        mentions = head.mentions
+        visits = head.visits
+
         let channels = try r.count()
         channelCounts.reserveCapacity(channels)
         var previous: UnsafeRawBufferPointer?
@@ -177,11 +166,7 @@ extension CustomerProfile {
             channelCounts.append(afterLast: key, try r.varint())
         }
 
-        purchases.orders = try r.varint()
-        purchases.discount = try r.zigzag128()
-        if presence & 2 != 0 { purchases.times = try r.timeRange() }
         let dayCount = try r.count()
-        guard UInt64(dayCount) <= purchases.orders else { throw r.damage("\(dayCount) purchase days but \(purchases.orders) orders") }
         if dayCount > 0 {
             purchases.days.reserveCapacity(dayCount)
             var day = try r.zigzag64()
@@ -196,12 +181,10 @@ extension CustomerProfile {
                 try purchases.addDecoded(DaySpend(day: next, amount: try r.zigzag128()), r)
             }
         }
-        if let times = purchases.times {
-            guard let first = purchases.days.first, let last = purchases.days.last,
-                  PurchaseTotals.day(of: times.first) == first.day, PurchaseTotals.day(of: times.last) == last.day
-            else { throw r.damage("purchase times disagree with the purchase days") }
-        } else {
-            guard purchases.days.isEmpty else { throw r.damage("purchase days without purchase times") }
+        if let times = purchases.times, let first = purchases.days.first, let last = purchases.days.last {
+            guard PurchaseTotals.day(of: times.first) == first.day, PurchaseTotals.day(of: times.last) == last.day else {
+                throw r.damage("purchase times disagree with the purchase days")
+            }
         }
         let categories = try r.count()
         purchases.categories.reserveCapacity(categories)
@@ -210,16 +193,6 @@ extension CustomerProfile {
             let key = try r.key(after: &previous, "categories")
             purchases.categories.append(afterLast: key, try r.zigzag128())
         }
-
-        if presence & 4 != 0 {
-            let stamp = Stamp(time: try r.zigzag64(), tie: try r.fixed())
-            surveys.latestNPS = StampedScore(stamp: stamp, score: try r.zigzag64())
-        }
-        surveys.npsCount = try r.varint()
-        surveys.csat.sum = try r.zigzag128()
-        surveys.csat.count = try r.varint()
-        surveys.ces.sum = try r.zigzag128()
-        surveys.ces.count = try r.varint()
 
         let complaintCount = try r.count()
         complaints.reserveCapacity(complaintCount)
@@ -233,13 +206,6 @@ extension CustomerProfile {
             if bits & 2 != 0 { times.resolved = try r.zigzag64() }
             complaints.append(afterLast: key, times)
         }
-
-        mentions.count = try r.varint()
-        mentions.sentiment = try r.zigzag128()
-        mentions.sentimentCount = try r.varint()
-        mentions.reach = try r.zigzag128()
-        visits.count = try r.varint()
-        visits.duration = try r.zigzag128()
 
         let attributeCount = try r.count()
         attributeEntries.reserveCapacity(attributeCount)
@@ -260,6 +226,120 @@ extension CustomerProfile {
             attributeEntries.append(afterLast: key, entry)
         }
         guard r.offset == bytes.count else { throw r.damage("\(bytes.count - r.offset) trailing bytes") }
+        guard summary == head else { throw Damage("the head's figures disagree with the body", at: Self.fixedHeaderSize) }
+    }
+}
+
+extension ProfileSummary {
+    /// Reads the summary from a profile's stored form (see `CustomerProfile+Codec.swift`): the
+    /// head only, checked by its own checksum. Allocates nothing.
+    /// - Throws: `TouchlogError` with code `.corruption` if the head is damaged or of an unknown
+    ///   format version; never traps on any input.
+    public init(encodedProfile bytes: UnsafeRawBufferPointer) throws(TouchlogError) {
+        do {
+            var r = try Self.headReader(bytes)
+            try self.init(reading: &r)
+        } catch {
+            throw error.touchlogError(bytes.count)
+        }
+    }
+
+    /// A reader over the head of a stored profile whose version and head checksum were checked.
+    fileprivate static func headReader(_ bytes: UnsafeRawBufferPointer) throws(CustomerProfile.Damage) -> CustomerProfile.Reader {
+        let headerSize = CustomerProfile.fixedHeaderSize
+        guard bytes.count >= 1 else { throw CustomerProfile.Damage("empty", at: 0) }
+        guard bytes[0] == CustomerProfile.formatVersion else {
+            if bytes[0] == 1 || bytes[0] == 2 {
+                throw CustomerProfile.Damage("format version \(bytes[0]) is no longer read; rebuild the profile view", at: 0)
+            }
+            throw CustomerProfile.Damage("unknown format version \(bytes[0]) (this build reads \(CustomerProfile.formatVersion))", at: 0)
+        }
+        guard bytes.count >= headerSize else { throw CustomerProfile.Damage("shorter than its header", at: 0) }
+        let headEnd = headerSize + Int(UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: 9, as: UInt16.self)))
+        guard headEnd <= bytes.count else { throw CustomerProfile.Damage("head longer than the stored form", at: 9) }
+        let stored = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 1, as: UInt32.self))
+        let actual = UInt32(truncatingIfNeeded: XXHash64.hash(UnsafeRawBufferPointer(rebasing: bytes[9..<headEnd])))
+        guard stored == actual else { throw CustomerProfile.Damage("head checksum mismatch", at: 1) }
+        return CustomerProfile.Reader(bytes: bytes, offset: headerSize, end: headEnd)
+    }
+
+    /// Reads the head's fields up to its end, checking the invariants the head holds on its own;
+    /// leaves `r` at the body, reading to the end of the bytes.
+    fileprivate init(reading r: inout CustomerProfile.Reader) throws(CustomerProfile.Damage) {
+        self.init()
+        let presence = try r.varint()
+        guard presence < 8 else { throw r.damage("unknown presence bits \(presence)") }
+        if presence & 1 != 0 { seen = try r.timeRange() }
+        for type in EventType.allCases { typeCounts[type] = try r.varint() }
+        purchases.orders = try r.varint()
+        purchases.amount = try r.zigzag128()
+        purchases.discount = try r.zigzag128()
+        if presence & 2 != 0 { purchases.times = try r.timeRange() }
+        purchases.dayCount = try r.varint()
+        purchases.firstDayAmount = try r.zigzag128()
+        guard purchases.dayCount <= purchases.orders else { throw r.damage("\(purchases.dayCount) purchase days but \(purchases.orders) orders") }
+        guard (purchases.times != nil) == (purchases.dayCount > 0) else { throw r.damage("purchase times without purchase days, or days without times") }
+        if presence & 4 != 0 {
+            let stamp = CustomerProfile.Stamp(time: try r.zigzag64(), tie: try r.fixed())
+            surveys.latestNPS = CustomerProfile.StampedScore(stamp: stamp, score: try r.zigzag64())
+        }
+        surveys.npsCount = try r.varint()
+        surveys.csat.sum = try r.zigzag128()
+        surveys.csat.count = try r.varint()
+        surveys.ces.sum = try r.zigzag128()
+        surveys.ces.count = try r.varint()
+        complaints.total = try r.varint()
+        complaints.open = try r.varint()
+        complaints.resolved = try r.varint()
+        complaints.resolutionMicros = try r.zigzag128()
+        guard complaints.open <= complaints.total, complaints.resolved <= complaints.total - complaints.open else {
+            throw r.damage("more open or resolved complaints than complaints")
+        }
+        mentions.count = try r.varint()
+        mentions.sentiment = try r.zigzag128()
+        mentions.sentimentCount = try r.varint()
+        mentions.reach = try r.zigzag128()
+        visits.count = try r.varint()
+        visits.duration = try r.zigzag128()
+        guard r.offset == r.end else { throw r.damage("the head ends at byte \(r.offset), its length says \(r.end)") }
+        r.end = r.bytes.count
+    }
+
+    /// Writes the head's fields (see the layout in `CustomerProfile+Codec.swift`).
+    fileprivate func encodeHead(into w: inout CustomerProfile.Writer) {
+        var presence: UInt64 = 0
+        if seen != nil { presence |= 1 }
+        if purchases.times != nil { presence |= 2 }
+        if surveys.latestNPS != nil { presence |= 4 }
+        w.varint(presence)
+        if let seen { w.zigzag(seen.first); w.zigzag(seen.last) }
+        for type in EventType.allCases { w.varint(typeCounts[type]) }
+        w.varint(purchases.orders)
+        w.zigzag(purchases.amount)
+        w.zigzag(purchases.discount)
+        if let times = purchases.times { w.zigzag(times.first); w.zigzag(times.last) }
+        w.varint(purchases.dayCount)
+        w.zigzag(purchases.firstDayAmount)
+        if let nps = surveys.latestNPS {
+            w.zigzag(nps.stamp.time)
+            w.fixed(nps.stamp.tie)
+            w.zigzag(nps.score)
+        }
+        w.varint(surveys.npsCount)
+        w.zigzag(surveys.csat.sum)
+        w.varint(surveys.csat.count)
+        w.zigzag(surveys.ces.sum)
+        w.varint(surveys.ces.count)
+        w.varint(complaints.total)
+        w.varint(complaints.open)
+        w.varint(complaints.resolved)
+        w.zigzag(complaints.resolutionMicros)
+        w.varint(mentions.count)
+        w.zigzag(mentions.sentiment)
+        w.varint(mentions.sentimentCount)
+        w.zigzag(mentions.reach)
+        w.varint(visits.count)
+        w.zigzag(visits.duration)
     }
 }
 
@@ -283,6 +363,11 @@ extension CustomerProfile {
         init(_ reason: String, at offset: Int) {
             self.reason = reason
             self.offset = offset
+        }
+
+        /// The error a read reports, for stored bytes of `count` bytes.
+        func touchlogError(_ count: Int) -> TouchlogError {
+            TouchlogError(.corruption, "the stored customer profile is damaged: \(reason) (at byte \(offset) of \(count))")
         }
     }
 
@@ -356,9 +441,20 @@ extension CustomerProfile {
             }
         }
 
-        /// Stores at `offset` the low 32 bits of the XXH64 of everything written from `start`.
-        func patchChecksum(from start: Int, at offset: Int) {
-            let checksum = UInt32(truncatingIfNeeded: XXHash64.hash(UnsafeRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[start..<count]))))
+        mutating func fixed16(_ value: UInt16) {
+            reserve(2)
+            UnsafeMutableRawPointer(buffer.baseAddress! + count).storeBytes(of: value.littleEndian, as: UInt16.self)
+            count += 2
+        }
+
+        /// Stores `length` as the u16 at `offset`.
+        func patchLength(_ length: Int, at offset: Int) {
+            UnsafeMutableRawPointer(buffer.baseAddress! + offset).storeBytes(of: UInt16(length).littleEndian, as: UInt16.self)
+        }
+
+        /// Stores at `offset` the low 32 bits of the XXH64 of the bytes written in `range`.
+        func patchChecksum(of range: Range<Int>, at offset: Int) {
+            let checksum = UInt32(truncatingIfNeeded: XXHash64.hash(UnsafeRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[range]))))
             UnsafeMutableRawPointer(buffer.baseAddress! + offset).storeBytes(of: checksum.littleEndian, as: UInt32.self)
         }
     }
@@ -367,16 +463,19 @@ extension CustomerProfile {
     fileprivate struct Reader {
         let bytes: UnsafeRawBufferPointer
         var offset: Int
+        /// Where reading stops: the head's end while reading the head, then the end of the bytes.
+        var end: Int
 
-        init(bytes: UnsafeRawBufferPointer, offset: Int) {
+        init(bytes: UnsafeRawBufferPointer, offset: Int, end: Int) {
             self.bytes = bytes
             self.offset = offset
+            self.end = end
         }
 
         func damage(_ reason: String) -> Damage { Damage(reason, at: offset) }
 
         mutating func byte() throws(Damage) -> UInt8 {
-            guard offset < bytes.count else { throw damage("truncated") }
+            guard offset < end else { throw damage("truncated") }
             defer { offset += 1 }
             return bytes[offset]
         }
@@ -386,7 +485,7 @@ extension CustomerProfile {
         /// without its continuation bit ends it, and the 7-bit groups are packed with shifts.
         /// `nil`, reading nothing, otherwise.
         @inline(__always) private mutating func quickVarint() -> UInt64? {
-            guard bytes.count - offset >= 8 else { return nil }
+            guard end - offset >= 8 else { return nil }
             let first = bytes[offset]
             if first < 0x80 {  // most counts and gaps
                 offset += 1
@@ -457,7 +556,7 @@ extension CustomerProfile {
         }
 
         mutating func fixed() throws(Damage) -> UInt64 {
-            guard bytes.count - offset >= 8 else { throw damage("truncated") }
+            guard end - offset >= 8 else { throw damage("truncated") }
             defer { offset += 8 }
             return UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
         }
@@ -465,7 +564,7 @@ extension CustomerProfile {
         /// An element count, bounded by the bytes left (every element takes at least one byte).
         mutating func count() throws(Damage) -> Int {
             let value = try varint()
-            guard value <= UInt64(bytes.count - offset) else { throw damage("count \(value) exceeds the bytes left") }
+            guard value <= UInt64(end - offset) else { throw damage("count \(value) exceeds the bytes left") }
             return Int(value)
         }
 

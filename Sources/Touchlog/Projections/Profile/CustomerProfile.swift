@@ -160,9 +160,7 @@ extension CustomerProfile {
     /// The sum of purchase discounts, in major currency units.
     public var discountTotal: Double { Micros.double(purchases.discount) }
     /// Spend per order, or `nil` without orders.
-    public var averageOrderValue: Double? {
-        purchases.orders == 0 ? nil : Micros.exactDouble(purchases.amount) / Double(purchases.orders) / 1e6
-    }
+    public var averageOrderValue: Double? { purchases.figures.averageOrderValue }
     /// The event time of the earliest purchase.
     public var firstPurchase: Timestamp? { purchases.times.map { Timestamp(microseconds: $0.first) } }
     /// The event time of the latest purchase.
@@ -177,16 +175,9 @@ extension CustomerProfile {
     }
     /// Mean days between distinct purchase days: (last day − first day) / (distinct days − 1), or
     /// `nil` with fewer than two distinct days.
-    public var purchaseCycleDays: Double? {
-        let days = purchases.days
-        guard days.count >= 2, let first = days.first?.day, let last = days.last?.day else { return nil }
-        return Double(Int64(last) - Int64(first)) / Double(days.count - 1)
-    }
+    public var purchaseCycleDays: Double? { purchases.figures.cycleDays }
     /// Discount / (amount + discount) over all purchases, or `nil` if both are 0.
-    public var discountShare: Double? {
-        let whole = purchases.amount + purchases.discount
-        return whole == 0 ? nil : Micros.exactDouble(purchases.discount) / Micros.exactDouble(whole)
-    }
+    public var discountShare: Double? { purchases.figures.discountShare }
     /// Spend per category (Σ quantity × unitPrice over line items), largest first, ties by name.
     public func topCategories(limit: Int = 5) -> [(category: String, spend: Double)] {
         let ranked = purchases.categories.sorted { a, b in a.value != b.value ? a.value > b.value : a.key < b.key }
@@ -198,9 +189,7 @@ extension CustomerProfile {
     /// The number of survey answers of any metric.
     public var surveyCount: Int { count(of: .survey) }
     /// The latest NPS answer by event time (ties by ``tieKey(source:id:)``).
-    public var latestNPS: (score: Int, time: Timestamp)? {
-        surveys.latestNPS.map { (Int(clamping: $0.score), Timestamp(microseconds: $0.stamp.time)) }
-    }
+    public var latestNPS: (score: Int, time: Timestamp)? { surveys.latest }
     /// The number of NPS answers.
     public var npsCount: Int { Int(clamping: surveys.npsCount) }
     /// The mean CSAT score, or `nil` without answers.
@@ -215,19 +204,12 @@ extension CustomerProfile {
     /// Distinct complaint ids seen (opened or resolved).
     public var complaintsTotal: Int { complaints.count }
     /// Complaints with no `resolved` event.
-    public var complaintsOpen: Int { complaints.values.reduce(0) { $0 + ($1.resolved == nil ? 1 : 0) } }
+    public var complaintsOpen: Int { Int(clamping: complaintFigures.open) }
     /// Mean hours from the earliest `opened` to the earliest `resolved` event, over complaints with
     /// both (a resolution dated before the opening counts as 0); `nil` if there are none.
-    public var meanResolutionHours: Double? {
-        var total: Int128 = 0
-        var count = 0
-        for times in complaints.values {
-            guard let opened = times.opened, let resolved = times.resolved else { continue }
-            total += max(0, Int128(resolved) - Int128(opened))
-            count += 1
-        }
-        return count == 0 ? nil : Double(total) / Double(count) / 3_600_000_000
-    }
+    public var meanResolutionHours: Double? { complaintFigures.meanResolutionHours }
+
+    private var complaintFigures: ProfileSummary.ComplaintFigures { ProfileSummary.ComplaintFigures(complaints.values) }
 
     /// The complaints open at `time`: opened by then and not resolved by then, as their opening times.
     public func complaintsOpen(at time: Timestamp) -> [Timestamp] {
@@ -243,9 +225,7 @@ extension CustomerProfile {
     /// The number of social mentions.
     public var mentionCount: Int { Int(clamping: mentions.count) }
     /// The mean sentiment of the mentions that carry one, or `nil` if none does.
-    public var meanSentiment: Double? {
-        mentions.sentimentCount == 0 ? nil : Double(mentions.sentiment) / Double(mentions.sentimentCount) / 1e6
-    }
+    public var meanSentiment: Double? { mentions.meanSentiment }
     /// The sum of the mentions' reach.
     public var totalReach: Int { Int(clamping: mentions.reach) }
 
@@ -331,6 +311,14 @@ extension CustomerProfile {
         /// Σ quantity × unitPrice per category, µ-units.
         var categories = KeyedValues<Int128>()
 
+        /// The totals with the number of purchase days and the first one's spend.
+        var figures: ProfileSummary.PurchaseFigures {
+            ProfileSummary.PurchaseFigures(
+                orders: orders, amount: amount, discount: discount, times: times,
+                dayCount: UInt64(days.count), firstDayAmount: days.first?.amount ?? 0
+            )
+        }
+
         /// The UTC day (days since 1970-01-01) of an event time in µs.
         static func day(of time: Int64) -> Int32 {
             Int32(truncatingIfNeeded: time.floorDivided(by: 86_400_000_000).quotient)
@@ -387,6 +375,11 @@ extension CustomerProfile {
         var csat = ScoreSum()
         var ces = ScoreSum()
 
+        /// The latest NPS answer's score and event time.
+        var latest: (score: Int, time: Timestamp)? {
+            latestNPS.map { (Int(clamping: $0.score), Timestamp(microseconds: $0.stamp.time)) }
+        }
+
         mutating func add(_ survey: Survey, stamp: Stamp) {
             switch survey.metric {
             case .nps:
@@ -419,6 +412,8 @@ extension CustomerProfile {
         var sentiment: Int128 = 0
         var sentimentCount: UInt64 = 0
         var reach: Int128 = 0
+
+        var meanSentiment: Double? { sentimentCount == 0 ? nil : Double(sentiment) / Double(sentimentCount) / 1e6 }
 
         mutating func add(_ mention: SocialMention) {
             count &+= 1

@@ -3,7 +3,7 @@
 /// the kept churn list (see `ChurnWatch`), which answers `churn list` without evaluating everyone.
 public struct ProfileProjector: Projector {
     public let name = "profile"
-    public let version: UInt32 = 5
+    public let version: UInt32 = 6
     /// A customer's every `snapshotInterval`-th event leaves a snapshot of their profile.
     public let snapshotInterval: Int
 
