@@ -143,6 +143,7 @@ extension CustomerProfile {
     private init(checking bytes: UnsafeRawBufferPointer) throws(Damage) {
         var r = try ProfileSummary.headReader(bytes)
         let head = try ProfileSummary(reading: &r)
+        r.end = bytes.count  // the body runs to the end
         let stored = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 5, as: UInt32.self))
         let actual = UInt32(truncatingIfNeeded: XXHash64.hash(UnsafeRawBufferPointer(rebasing: bytes[r.offset...])))
         guard stored == actual else { throw Damage("body checksum mismatch", at: 5) }
@@ -263,8 +264,8 @@ extension ProfileSummary {
         return CustomerProfile.Reader(bytes: bytes, offset: headerSize, end: headEnd)
     }
 
-    /// Reads the head's fields up to its end, checking the invariants the head holds on its own;
-    /// leaves `r` at the body, reading to the end of the bytes.
+    /// Reads the head's fields up to its end (`r.end`), checking the invariants the head holds on
+    /// its own; leaves `r` at the body.
     fileprivate init(reading r: inout CustomerProfile.Reader) throws(CustomerProfile.Damage) {
         self.init()
         let presence = try r.varint()
@@ -302,7 +303,6 @@ extension ProfileSummary {
         visits.count = try r.varint()
         visits.duration = try r.zigzag128()
         guard r.offset == r.end else { throw r.damage("the head ends at byte \(r.offset), its length says \(r.end)") }
-        r.end = r.bytes.count
     }
 
     /// Writes the head's fields (see the layout in `CustomerProfile+Codec.swift`).
