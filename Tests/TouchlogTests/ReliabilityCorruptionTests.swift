@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Touchlog
+import TouchlogAnalytics
 
 /// Bytes of the data file changed where no checksum covers them (a B-tree key, the customer
 /// index): reads fail with a corruption error instead of returning events that are not what was
@@ -112,6 +113,24 @@ struct ReliabilityCorruptionTests {
             try data.write(to: file)
             let log = try EventLog(path: path, options: EventLog.Options(readOnly: true))
             let error = #expect(throws: TouchlogError.self) { try log.satisfactionTrends(bucket: .day) }
+            #expect(error?.code == .corruption)
+        }
+    }
+
+    /// A customer's kept churn list entry changed in the data file (their rule day moved a day
+    /// back): the entry's checksum refuses it, so `churn list` fails instead of listing other flags.
+    @Test func aDamagedKeptChurnEntryIsAnErrorNotOtherFlags() throws {
+        // cust-a's latest purchase is e19, on 2025-03-29.
+        let ruleDay = Int32(try #require(Timestamp(rfc3339: "2025-03-29T00:00:00Z")).microseconds / 86_400_000_000)
+        func entryStart(ruleDay: Int32) -> [UInt8] {
+            [0, UInt8(ascii: "c")] + Array("cust-a".utf8) + [2] + withUnsafeBytes(of: ruleDay.littleEndian) { Array($0) }
+        }
+        try withDamagedLog(replacing: entryStart(ruleDay: ruleDay), with: entryStart(ruleDay: ruleDay - 1)) { path in
+            let log = try EventLog(path: path, options: EventLog.Options(readOnly: true))
+            let asOf = try #require(Timestamp(rfc3339: "2026-01-01T00:00:00Z"))
+            let error = #expect(throws: TouchlogError.self) {
+                try log.churnList(presentAt: asOf, thresholds: ChurnThresholds(), flag: nil, minimumRisk: 0, limit: 10, source: .keptStrictly)
+            }
             #expect(error?.code == .corruption)
         }
     }

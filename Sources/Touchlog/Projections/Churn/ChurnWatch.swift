@@ -16,16 +16,16 @@ import TouchlogAnalytics
 /// not covered: the kept list evaluates those customers in full. Visits, profile updates and
 /// other survey metrics change neither the rule day nor the entries, so appends skip them.
 ///
-/// Stored in the profile view beside the profiles, under keys that start with a 0x00 byte (a
-/// subject never does; see `Docs/Storage.md`):
+/// Stored in the profile view beside the profiles, one entry per customer with a profile, under
+/// keys that start with a 0x00 byte (a subject never does; see `Docs/Storage.md`):
 /// ```
-/// 00 'w' until subject        interval: u8 format (1), i32 from day, f64 risk, u8 reasons, u32 check
-/// 00 'l' ruleDay subject      latest:   u8 format (1), u32 n, n × i32 until (of the customer's intervals), u32 check
-/// 00 's'                      settings: u8 format (1), the thresholds, u8 has model, the model, u32 check
+/// 00 'c' subject   customer: u8 format (2), i32 rule day, u32 n, n × (i32 from, i32 until, f64 risk, u8 reasons), u32 check
+/// 00 's'           settings: u8 format (1), the thresholds, u8 has model, the model, u32 check
 /// ```
-/// Days are UTC days since 1970-01-01; in keys as 4 bytes big-endian with the sign bit flipped
-/// (so that they sort as numbers), in values little-endian. An interval covers the days
-/// `from..<until`; `until` is `Int32.max` when it has no end. The checks are `SealedEntry`'s.
+/// An append rewrites only the entries of the customers it changed, in place: the entries sit in
+/// subject order in a region of their own, so a batch dirties few pages for them. Days are UTC days
+/// since 1970-01-01, little-endian. An interval covers the days `from..<until`; `until` is
+/// `Int32.max` when it has no end. The checks are `SealedEntry`'s.
 struct ChurnWatch: Equatable {
     /// Days `from..<until` on which a customer has the same flags (at least one) and risk.
     struct Interval: Equatable {
@@ -125,79 +125,69 @@ struct ChurnWatch: Equatable {
 // MARK: - Stored form
 
 extension ChurnWatch {
-    static let format: UInt8 = 1
-    static let intervalTag = UInt8(ascii: "w")
-    static let latestTag = UInt8(ascii: "l")
+    static let format: UInt8 = 2
+    static let settingsFormat: UInt8 = 1
+    static let customerTag = UInt8(ascii: "c")
     static let settingsKey: [UInt8] = [0, UInt8(ascii: "s")]
+    /// The start of the customers' entries.
+    static let customerPrefix: [UInt8] = [0, customerTag]
 
     /// Whether a key of the profile view is one of the kept churn list's.
     static func isWatchKey(_ key: UnsafeRawBufferPointer) -> Bool { key.first == 0 }
 
-    /// `00 tag day(4 bytes, big-endian, sign flipped) subject`.
-    static func key(_ tag: UInt8, day: Int32, subject: String) -> [UInt8] {
-        var key = dayPrefix(tag, day: day)
-        key.append(contentsOf: subject.utf8)
-        return key
+    /// `00 'c' subject`.
+    static func key(of subject: String) -> [UInt8] { customerPrefix + Array(subject.utf8) }
+
+    /// The subject bytes of a customer's entry key, or `nil` if the key is not one.
+    static func subject(ofKey key: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? {
+        guard key.count > 2, key[0] == 0, key[1] == customerTag else { return nil }
+        return UnsafeRawBufferPointer(rebasing: key[2...])
     }
 
-    /// The start of the keys of `tag` from `day` on.
-    static func dayPrefix(_ tag: UInt8, day: Int32) -> [UInt8] {
-        var key: [UInt8] = [0, tag]
-        withUnsafeBytes(of: (UInt32(bitPattern: day) ^ 0x8000_0000).bigEndian) { key.append(contentsOf: $0) }
-        return key
+    /// A watch as stored.
+    init(ruleDay: Int32, intervals: [Interval]) {
+        self.ruleDay = ruleDay
+        self.intervals = intervals
     }
 
-    /// The tag, day and subject bytes of a watch key, or `nil` if it is not one.
-    static func parseKey(_ key: UnsafeRawBufferPointer) -> (tag: UInt8, day: Int32, subject: UnsafeRawBufferPointer)? {
-        guard key.count > 6, key[0] == 0 else { return nil }
-        let biased = UInt32(bigEndian: key.loadUnaligned(fromByteOffset: 2, as: UInt32.self))
-        return (key[1], Int32(bitPattern: biased ^ 0x8000_0000), UnsafeRawBufferPointer(rebasing: key[6...]))
-    }
-
-    /// The entries of a customer: one per interval and the latest-day entry.
-    func entries(of subject: String) -> [(key: [UInt8], value: [UInt8])] {
-        var entries: [(key: [UInt8], value: [UInt8])] = []
-        entries.reserveCapacity(intervals.count + 1)
+    /// The customer's entry.
+    func entry(of subject: String) -> (key: [UInt8], value: [UInt8]) {
+        let key = Self.key(of: subject)
+        var writer = ByteWriter(capacity: 16 + 17 * intervals.count)
+        writer.write(Self.format)
+        writer.write(ruleDay)
+        writer.write(UInt32(intervals.count))
         for interval in intervals {
-            let key = Self.key(Self.intervalTag, day: interval.until, subject: subject)
-            var writer = ByteWriter(capacity: 16)
-            writer.write(Self.format)
             writer.write(interval.from)
+            writer.write(interval.until)
             writer.write(interval.risk)
             writer.write(interval.reasons.rawValue)
-            entries.append((key, SealedEntry.seal(writer.bytes, key: key)))
         }
-        let key = Self.key(Self.latestTag, day: ruleDay, subject: subject)
-        var writer = ByteWriter(capacity: 8 + 4 * intervals.count)
-        writer.write(Self.format)
-        writer.write(UInt32(intervals.count))
-        for interval in intervals { writer.write(interval.until) }
-        entries.append((key, SealedEntry.seal(writer.bytes, key: key)))
-        return entries
+        return (key, SealedEntry.seal(writer.bytes, key: key))
     }
 
-    /// An interval entry: `from`, `risk` and `reasons` (its `until` is in the key).
-    static func decodeInterval(key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) throws(TouchlogError) -> (from: Int32, risk: Double, reasons: ChurnReasons) {
-        guard let payload = SealedEntry.open(value, key: key) else { throw damaged }
+    /// A customer's entry.
+    init(key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) throws(TouchlogError) {
+        guard let payload = SealedEntry.open(value, key: key) else { throw Self.damaged }
         var reader = ByteReader(payload)
-        guard (try? reader.read(UInt8.self)) == format, let from = try? reader.read(Int32.self), let risk = try? reader.readDouble(),
-              let reasons = try? reader.read(UInt8.self), reader.isAtEnd
-        else { throw damaged }
-        return (from, risk, ChurnReasons(rawValue: reasons))
-    }
-
-    /// A latest-day entry: the `until` days of the customer's intervals.
-    static func decodeLatest(key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) throws(TouchlogError) -> [Int32] {
-        guard let payload = SealedEntry.open(value, key: key) else { throw damaged }
-        var reader = ByteReader(payload)
-        guard (try? reader.read(UInt8.self)) == format, let count = try? reader.read(UInt32.self) else { throw damaged }
-        var untils: [Int32] = []
+        guard (try? reader.read(UInt8.self)) == Self.format, let ruleDay = try? reader.read(Int32.self),
+              let count = try? reader.read(UInt32.self), Int(count) <= payload.count / 17
+        else { throw Self.damaged }
+        var intervals: [Interval] = []
+        intervals.reserveCapacity(Int(count))
         for _ in 0..<count {
-            guard let until = try? reader.read(Int32.self) else { throw damaged }
-            untils.append(until)
+            guard let from = try? reader.read(Int32.self), let until = try? reader.read(Int32.self), let risk = try? reader.readDouble(),
+                  let reasons = try? reader.read(UInt8.self)
+            else { throw Self.damaged }
+            intervals.append(Interval(from: from, until: until, reasons: ChurnReasons(rawValue: reasons), risk: risk))
         }
-        guard reader.isAtEnd else { throw damaged }
-        return untils
+        guard reader.isAtEnd else { throw Self.damaged }
+        self.init(ruleDay: ruleDay, intervals: intervals)
+    }
+
+    /// The interval that holds `day`, if any.
+    func interval(holding day: Int) -> Interval? {
+        intervals.first { Int($0.from) <= day && day < Int($0.until) }
     }
 
     static var damaged: TouchlogError {
@@ -208,25 +198,13 @@ extension ChurnWatch {
 // MARK: - Upkeep
 
 extension ChurnWatch {
-    /// Replaces a customer's entries: removes those their rule-day entry lists (found through
-    /// `previous`, the rule day of their previous profile; `nil` for a new customer) and stores
-    /// those of `profile`. Leaves them as they are when the new ones are the
-    /// same (an event that changed nothing the rules look at, on the same day as the customer's
-    /// latest): reading them costs much less than deleting and writing them again.
-    static func replace(of subject: String, previous: Int?, with profile: CustomerProfile, settings: Settings, in view: ViewStore) throws {
-        let entries = ChurnWatch(profile, settings: settings)?.entries(of: subject) ?? []
-        if let previous {
-            let key = key(latestTag, day: Int32(previous), subject: subject)
-            guard let value = try view.get(key) else { throw damaged }
-            if let newLatest = entries.last, newLatest.key == key, newLatest.value.elementsEqual(value),
-               try entries.dropLast().allSatisfy({ entry in try view.get(entry.key).map { $0.elementsEqual(entry.value) } ?? false }) {
-                return
-            }
-            let untils = try key.withUnsafeBytes { key in try decodeLatest(key: key, value: value) }
-            for until in untils { try view.delete(Self.key(intervalTag, day: until, subject: subject)) }
-            try view.delete(key)
-        }
-        for entry in entries { try view.put(entry.key, entry.value) }
+    /// Stores a customer's entry for `profile`, in place of their previous one. Leaves it as it is
+    /// when the new one is the same (an event that changed nothing the rules look at, on the same
+    /// day as the customer's latest): reading it costs much less than writing it again.
+    static func replace(of subject: String, with profile: CustomerProfile, settings: Settings, in view: ViewStore) throws {
+        guard let entry = ChurnWatch(profile, settings: settings)?.entry(of: subject) else { return }
+        if let stored = try view.get(entry.key), stored.elementsEqual(entry.value) { return }
+        try view.put(entry.key, entry.value)
     }
 
     /// The settings a view's entries were computed with; for a view without entries yet, the
@@ -245,7 +223,7 @@ extension ChurnWatch {
 
     static func encodeSettings(_ settings: Settings) -> [UInt8] {
         var writer = ByteWriter()
-        writer.write(format)
+        writer.write(settingsFormat)
         let thresholds = settings.thresholds.watchEncoded
         thresholds.withUnsafeBytes { writer.write(block: $0) }
         writer.write(UInt8(settings.model == nil ? 0 : 1))
@@ -256,7 +234,7 @@ extension ChurnWatch {
     static func decodeSettings(key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) throws(TouchlogError) -> Settings {
         guard let payload = SealedEntry.open(value, key: key) else { throw damaged }
         var reader = ByteReader(payload)
-        guard (try? reader.read(UInt8.self)) == format, let thresholds = try? reader.readBlock(), let hasModel = try? reader.read(UInt8.self) else {
+        guard (try? reader.read(UInt8.self)) == settingsFormat, let thresholds = try? reader.readBlock(), let hasModel = try? reader.read(UInt8.self) else {
             throw damaged
         }
         let model = hasModel == 1 ? try? reader.readBlock() : nil

@@ -56,7 +56,7 @@ extension EventLog {
         let settings = try ChurnWatch.settings(of: store)
         var entries: [(key: [UInt8], value: [UInt8])] = []
         try Self.forEachProfile(in: txn, store.database) { subject, profile in
-            if let watch = ChurnWatch(profile, settings: settings) { entries += watch.entries(of: subject) }
+            if let watch = ChurnWatch(profile, settings: settings) { entries.append(watch.entry(of: subject)) }
         }
         for entry in entries { try store.put(entry.key, entry.value) }
     }
@@ -138,9 +138,9 @@ extension EventLog {
         }
     }
 
-    /// The churn list from the kept list: the intervals that hold `asOf`'s day, plus the customers
-    /// with events on or after that day (evaluated in full); only the first `limit` are evaluated
-    /// with their evidence. `nil` when one of those evaluations disagrees with the kept entry
+    /// The churn list from the kept list: the customers with an interval that holds `asOf`'s
+    /// day, plus those with events on or after that day (evaluated in full); only the first
+    /// `limit` are evaluated with their evidence. `nil` when one of those evaluations disagrees with the kept entry
     /// (the caller then evaluates everyone): the entries are sealed, so a disagreement is not
     /// damage but a computation that differs in the last bit, such as a P(alive) right at its
     /// threshold, and the full evaluation is the answer.
@@ -162,23 +162,20 @@ extension EventLog {
         let day = Timestamp.day(of: asOf)
         var candidates: [Candidate] = []
         try txn.withCursor(database) { cursor in
-            // Intervals that end after the day (keys by end day), if they started by then.
-            var entry = try ChurnWatch.dayPrefix(ChurnWatch.intervalTag, day: Int32(clamping: day + 1)).withUnsafeBytes { try cursor.seek(atOrAfter: $0) }
-            while let current = entry, let key = ChurnWatch.parseKey(current.key), key.tag == ChurnWatch.intervalTag {
-                let interval = try ChurnWatch.decodeInterval(key: current.key, value: current.value)
-                if Int(interval.from) <= day, CustomerChurn.isListed(interval.reasons, risk: interval.risk, flag: flag, minimumRisk: minimumRisk) {
-                    candidates.append(Candidate(risk: interval.risk, reasons: interval.reasons, subject: Array(key.subject)))
-                }
-                entry = try cursor.next()
-            }
-            // Customers whose rule day is on or after the day: the intervals do not cover them.
-            entry = try ChurnWatch.dayPrefix(ChurnWatch.latestTag, day: Int32(clamping: day)).withUnsafeBytes { try cursor.seek(atOrAfter: $0) }
-            while let current = entry, let key = ChurnWatch.parseKey(current.key), key.tag == ChurnWatch.latestTag {
-                let subject = Array(key.subject)
-                let churn = Self.churn(
-                    of: String(decoding: subject, as: UTF8.self), try profile(subject), asOf: asOf, thresholds: thresholds, model: model)
-                if churn.isListed(flag: flag, minimumRisk: minimumRisk) {
-                    candidates.append(Candidate(risk: churn.risk, reasons: churn.reasons, subject: subject, churn: churn))
+            var entry = try ChurnWatch.customerPrefix.withUnsafeBytes { try cursor.seek(atOrAfter: $0) }
+            while let current = entry, let subjectBytes = ChurnWatch.subject(ofKey: current.key) {
+                let watch = try ChurnWatch(key: current.key, value: current.value)
+                let subject = Array(subjectBytes)
+                if Int(watch.ruleDay) >= day {
+                    // The intervals start after the rule day: evaluate the customer in full.
+                    let churn = Self.churn(
+                        of: String(decoding: subject, as: UTF8.self), try profile(subject), asOf: asOf, thresholds: thresholds, model: model)
+                    if churn.isListed(flag: flag, minimumRisk: minimumRisk) {
+                        candidates.append(Candidate(risk: churn.risk, reasons: churn.reasons, subject: subject, churn: churn))
+                    }
+                } else if let interval = watch.interval(holding: day),
+                          CustomerChurn.isListed(interval.reasons, risk: interval.risk, flag: flag, minimumRisk: minimumRisk) {
+                    candidates.append(Candidate(risk: interval.risk, reasons: interval.reasons, subject: subject))
                 }
                 entry = try cursor.next()
             }

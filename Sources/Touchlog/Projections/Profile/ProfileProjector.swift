@@ -3,7 +3,7 @@
 /// the kept churn list (see `ChurnWatch`), which answers `churn list` without evaluating everyone.
 public struct ProfileProjector: Projector {
     public let name = "profile"
-    public let version: UInt32 = 6
+    public let version: UInt32 = 7
     /// A customer's every `snapshotInterval`-th event leaves a snapshot of their profile.
     public let snapshotInterval: Int
 
@@ -20,9 +20,9 @@ public struct ProfileProjector: Projector {
     /// Decodes each customer's profile once per batch, folds all their events, encodes it once.
     /// Updates each customer's kept churn list entries with their profile.
     public func apply(_ events: [StoredEvent], to view: ViewStore) throws {
-        /// Per customer touched: their state, the rule day of their stored kept churn list entries
-        /// (`nil` for a new customer), and whether an event of the batch concerns those entries.
-        var customers: [String: (state: ProfileFolder.Customer, ruleDay: Int?, hadOpenBlock: Bool, concernsChurn: Bool)] = [:]
+        /// Per customer touched: their state, whether they had an open history block, and whether
+        /// their kept churn list entry may change (a new customer's, or an event that concerns it).
+        var customers: [String: (state: ProfileFolder.Customer, hadOpenBlock: Bool, concernsChurn: Bool)] = [:]
         for event in events {
             let subject = event.event.subject
             var slot = customers.index(forKey: subject)
@@ -30,9 +30,7 @@ public struct ProfileProjector: Projector {
                 let profile = try view.get(Array(subject.utf8)).map { try CustomerProfile(encoded: $0) } ?? CustomerProfile()
                 let openKey = ProfileHistory.openBlockKey(subject)
                 let open = try openKey.withUnsafeBytes { key in try view.get(openKey).map { try ProfileHistory.decodeOpenBlock($0, key: key) } }
-                let ruleDay = profile.isEmpty ? nil : ChurnWatch.ruleDay(of: profile)
-                // A new customer's entries are written whatever their events are.
-                customers[subject] = (ProfileFolder.Customer(profile: profile, history: ProfileHistoryTracker(blockEarliest: open)), ruleDay, open != nil, ruleDay == nil)
+                customers[subject] = (ProfileFolder.Customer(profile: profile, history: ProfileHistoryTracker(blockEarliest: open)), open != nil, profile.isEmpty)
                 slot = customers.index(forKey: subject)
             }
             if CustomerProfile.concernsChurnRules(event.event) { customers.values[slot!].concernsChurn = true }
@@ -46,7 +44,7 @@ public struct ProfileProjector: Projector {
             try view.put(Array(subject.utf8), customer.state.profile.encoded)
             try ProfileFolder.writeOpenBlock(customer.state.history, of: subject, replacing: customer.hadOpenBlock, to: view)
             if customer.concernsChurn {
-                try ChurnWatch.replace(of: subject, previous: customer.ruleDay, with: customer.state.profile, settings: settings, in: view)
+                try ChurnWatch.replace(of: subject, with: customer.state.profile, settings: settings, in: view)
             }
         }
     }
@@ -112,7 +110,7 @@ struct ProfileFolder: ViewFolder {
                 own.append((key, ProfileHistory.encodeOpenBlock(earliest: earliest, key: key)))
             }
             if let churnSettings, let watch = ChurnWatch(customer.profile, settings: churnSettings) {
-                churn += watch.entries(of: subject)
+                churn.append(watch.entry(of: subject))
             }
         }
         own.sort { $0.key.lexicographicallyPrecedes($1.key) }
