@@ -1,7 +1,7 @@
 import LMDB
 import TouchlogAnalytics
 
-/// One customer's entries in the kept churn list: on which days after the latest event the churn
+/// One customer's entry in the kept churn list: on which days after the latest event the churn
 /// rules depend on they have churn flags, with which reasons and risk.
 ///
 /// The churn rules look only at the customer's profile and the evaluation day, and of the events

@@ -140,10 +140,10 @@ extension EventLog {
 
     /// The churn list from the kept list: the customers with an interval that holds `asOf`'s
     /// day, plus those with events on or after that day (evaluated in full); only the first
-    /// `limit` are evaluated with their evidence. `nil` when one of those evaluations disagrees with the kept entry
-    /// (the caller then evaluates everyone): the entries are sealed, so a disagreement is not
-    /// damage but a computation that differs in the last bit, such as a P(alive) right at its
-    /// threshold, and the full evaluation is the answer.
+    /// `limit` are evaluated with their evidence. `nil` when one of those evaluations disagrees
+    /// with the kept entry (the caller then evaluates everyone): the entries are sealed, so a
+    /// disagreement is not damage but a computation that differs in the last bit, such as a
+    /// P(alive) right at its threshold, and the full evaluation is the answer.
     private func keptChurnList(
         _ txn: Transaction, _ database: Database, asOf: Timestamp, thresholds: ChurnThresholds, model: FittedModel?,
         flag: ChurnFlag.Reason?, minimumRisk: Double, limit: Int
