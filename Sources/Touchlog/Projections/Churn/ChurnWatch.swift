@@ -145,7 +145,7 @@ extension ChurnWatch {
     }
 
     /// A watch as stored.
-    init(ruleDay: Int32, intervals: [Interval]) {
+    private init(ruleDay: Int32, intervals: [Interval]) {
         self.ruleDay = ruleDay
         self.intervals = intervals
     }
