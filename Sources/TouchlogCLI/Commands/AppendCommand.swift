@@ -36,7 +36,7 @@ struct IngestOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Write each rejected input with its reason to this NDJSON file.", valueName: "file"))
     var rejects: String?
 
-    @Option(help: "Events per write transaction. The inline views cost per distinct customer per batch, so larger batches fold them faster and take more memory (on 10 M events: 10,000 about 17 k events/s in 130 MB, 50,000 about 28 k/s in 350 MB).")
+    @Option(help: "Events per write transaction. The inline views cost per distinct customer per batch, so larger batches fold them faster and hold more memory (figures in README, Performance).")
     var batchSize = 50_000
 
     @Option(help: "Seconds an event's time may lie in the future (clock skew).")

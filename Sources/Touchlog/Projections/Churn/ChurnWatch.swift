@@ -14,7 +14,7 @@ import TouchlogAnalytics
 /// fixed, so that day is found by bisection). The watch evaluates the rules on each of those days
 /// and keeps the stretches of days with at least one flag. Days up to that day (the rule day) are
 /// not covered: the kept list evaluates those customers in full. Visits, profile updates and
-/// other survey metrics change neither the rule day nor the entries, so appends skip them.
+/// other survey metrics change neither the rule day nor the entry, so appends skip them.
 ///
 /// Stored in the profile view beside the profiles, one entry per customer with a profile, under
 /// keys that start with a 0x00 byte (a subject never does; see `Docs/Storage.md`):

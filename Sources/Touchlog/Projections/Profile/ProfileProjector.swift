@@ -18,7 +18,7 @@ public struct ProfileProjector: Projector {
     }
 
     /// Decodes each customer's profile once per batch, folds all their events, encodes it once.
-    /// Updates each customer's kept churn list entries with their profile.
+    /// Updates each customer's kept churn list entry with their profile.
     public func apply(_ events: [StoredEvent], to view: ViewStore) throws {
         /// Per customer touched: their state, whether they had an open history block, and whether
         /// their kept churn list entry may change (a new customer's, or an event that concerns it).
