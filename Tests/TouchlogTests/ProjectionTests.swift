@@ -182,6 +182,30 @@ struct ProjectionTests {
         }
     }
 
+    /// A group of customers is written while the next one is folded: a write that fails stops
+    /// the rebuild with its error, and the live view stays as it was.
+    @Test func aRebuildWhoseGroupWriteFailsReportsItAndKeepsTheLiveView() throws {
+        try withTemporaryDirectory { directory in
+            let path = directory + "/w.db"
+            let (_, distinct) = Self.stream(seed: 13, count: 300, customers: 6)
+            do {
+                let log = try EventLog(path: path, options: .init(create: true, durable: false), projectors: [CountingProjector(version: 2)])
+                try Self.append(distinct, to: log, seed: 1)
+            }
+            var options = EventLog.Options(durable: false)
+            options.rebuildPassBytes = 2 << 10  // a group per customer
+            let log = try EventLog(path: path, options: options, projectors: [FailingRebuildProjector(failingCustomer: "cust-4")])
+            let before = try log.count(of: "cust-1", view: "count")
+            #expect(before > 0)
+            #expect {
+                try log.rebuild()
+            } throws: { error in
+                (error as? TouchlogError)?.code == .io && "\(error)".contains("disk full")
+            }
+            #expect(try log.count(of: "cust-1", view: "count") == before, "the live view was left as it was")
+        }
+    }
+
     @Test func aChangedProjectorVersionIsRebuiltOnOpen() throws {
         try withTemporaryDirectory { directory in
             let path = directory + "/v.db"
@@ -217,5 +241,41 @@ struct CountingProjector: Projector {
 extension EventLog {
     func count(of customer: String, view: String) throws -> Int {
         try rawViewValue(view, key: Array(customer.utf8)).map { $0.withUnsafeBytes { Int($0.loadUnaligned(as: UInt64.self)) } } ?? 0
+    }
+}
+
+/// Counts events per customer like `CountingProjector` version 2, with an in-memory rebuild whose
+/// write of the group holding `failingCustomer` fails as a full disk would.
+struct FailingRebuildProjector: Projector {
+    let name = "count"
+    let version: UInt32 = 2
+    let failingCustomer: String
+
+    func apply(_ event: StoredEvent, to view: ViewStore) throws {
+        try CountingProjector(version: 2).apply(event, to: view)
+    }
+
+    func makeRebuildFolder() -> (any ViewFolder)? { Folder(failingCustomer: failingCustomer) }
+
+    struct Folder: ViewFolder {
+        let failingCustomer: String
+        var counts: [String: UInt64] = [:]
+
+        mutating func fold(_ event: StoredEvent) throws { counts[event.event.subject, default: 0] += 1 }
+
+        mutating func merge(_ other: any ViewFolder) {
+            if let other = other as? Folder { counts.merge(other.counts, uniquingKeysWith: +) }
+        }
+
+        func writeFinal(to view: ViewStore) throws {
+            if counts[failingCustomer] != nil { throw TouchlogError(.io, "disk full while writing \(failingCustomer)") }
+            try write(to: view)
+        }
+
+        mutating func dropFinal() { counts = [:] }
+
+        func write(to view: ViewStore) throws {
+            for (subject, count) in counts { try view.put(Array(subject.utf8), withUnsafeBytes(of: count) { Array($0) }) }
+        }
     }
 }

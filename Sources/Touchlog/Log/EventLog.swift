@@ -48,9 +48,9 @@ public final class EventLog: Sendable {
         /// load then rebuilds them once, which is much faster than folding batch by batch.
         public var inlineViews = true
         /// Memory an in-memory rebuild may give the views it holds at once, in bytes; customers
-        /// are rebuilt in as many groups (each written before the next) as this requires, at
-        /// an estimate of 120 bytes per event for the profiles and their history snapshots (measured
-        /// on 10 M events: 273–277 MB peak anonymous memory in all with the default).
+        /// are rebuilt in as many groups (each written while the next is folded) as this requires,
+        /// at an estimate of 120 bytes per event for the profiles and their history snapshots
+        /// (measured on 10 M events: 276–281 MB peak anonymous memory in all with the default).
         public var rebuildPassBytes = 144 << 20
 
         public init(readOnly: Bool = false, create: Bool = false, durable: Bool = true) {

@@ -94,8 +94,8 @@ extension EventLog {
     /// `Options.rebuildPassBytes` (`CustomerGroups`). One scan of the log, spread over
     /// `foldWorkers` threads by customer, folds the first group's events and keeps the others'
     /// (without their JSON) in temporary files (`RebuildSpill`); each later group is then folded
-    /// from its files. After each group, its entries go into the views' spare slots (no reader
-    /// sees those). A last write transaction writes the rest, folds what was appended meanwhile,
+    /// from its files. Each group's entries go into the views' spare slots (no reader sees those),
+    /// written on a thread of their own while the workers fold the next group. A last write transaction writes the rest, folds what was appended meanwhile,
     /// and swaps. Interrupted, it leaves the live views as they were and starts again next time.
     private func rebuildInMemory(_ views: [View], progress: ((String, UInt64, UInt64) -> Void)?) throws(TouchlogError) {
         let names = views.map(\.projector.name).joined(separator: ", ")
@@ -158,7 +158,16 @@ extension EventLog {
             throw TouchlogError(.corruption, "the log holds \(found) records up to its head, position \(head); run `touchlog verify`")
         }
         try spill?.finishWriting()
-        try writeGroup(firstPass.map(\.state))
+        // Each group is written on a thread of its own while the workers fold the next one (the
+        // cores would otherwise idle during the writes); `folders` and `spareEntries` belong to
+        // that thread until `finish` returns.
+        var writing: BackgroundWork?
+        defer { try? writing?.finish() }
+        func startWriting(_ states: [[any ViewFolder]]) throws(TouchlogError) {
+            try writing?.finish()
+            writing = BackgroundWork(while: "rebuilding the \(names) view") { try writeGroup(states) }
+        }
+        try startWriting(firstPass.map(\.state))
         var done = head
         if let spill {
             for group in 1..<groups.count {
@@ -168,11 +177,12 @@ extension EventLog {
                     }
                     for index in folders.indices { folders[index].prepareFinal() }
                 }
-                try writeGroup(states)
+                try startWriting(states)
                 done &+= groups.eventCounts[group]
                 report(done)
             }
         }
+        try writing?.finish()
         try writeRebuild(names) { txn in
             let newHead = try readMetadata(txn).head
             var rest: [StoredEvent] = []

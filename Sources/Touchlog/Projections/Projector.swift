@@ -40,7 +40,8 @@ public protocol ViewFolder {
     /// After a group of customers, on the thread that folded them: encodes what `writeFinal`
     /// will write, so that the write transaction only writes (the default: nothing).
     mutating func prepareFinal()
-    /// Adds a folder of the same projector that folded other customers' events.
+    /// Adds a folder of the same projector that folded other customers' events (on the thread
+    /// that writes the group, as are `writeFinal` and `dropFinal`).
     mutating func merge(_ other: any ViewFolder)
     /// After a group of customers: writes the entries that are final (the default: none,
     /// everything waits for `write`). It may run again if its transaction is retried.
