@@ -40,7 +40,7 @@ struct CustomerGroups {
     }
 
     private static func precedesOrEqual(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
-        !b.lexicographicallyPrecedes(a)
+        CustomerProfile.Key.order(a, b) <= 0
     }
 }
 
