@@ -87,6 +87,17 @@ public final class Environment: @unchecked Sendable {
         }
     }
 
+    /// Runs `body` in a read-only transaction begun while a write transaction of this process is
+    /// open (on another thread), and which ends before that write does: it sees what the write
+    /// transaction started from, since nothing can commit while the write holds LMDB's write lock.
+    /// It does not take the process-local resize lock: the write holds it shared already, and
+    /// taking it again could queue behind a resize that waits for the write, which waits for this.
+    public func readBesideWrite<R>(_ body: (Transaction) throws -> R) throws -> R {
+        let txn = try beginRead()
+        defer { endRead(txn) }
+        return try body(Transaction(handle: txn, state: nil))
+    }
+
     /// Runs `body` in a write transaction and commits it; aborts it if `body` throws.
     ///
     /// If the map fills up (during `body` or at commit) the transaction is aborted, the map grows

@@ -182,6 +182,51 @@ struct ProjectionTests {
         }
     }
 
+    /// Large appends fold into the views on a thread of their own, beside the write transaction:
+    /// the views are byte for byte those of small appends (folded in the transaction) of the same
+    /// lines, re-sends inside a batch included, and the profiles equal the reference.
+    @Test func largeAppendsFoldedBesideTheWriteGiveTheSameViews() throws {
+        let seed = testSeed()
+        let (lines, distinct) = Self.stream(seed: seed, count: 6_000, customers: 300)
+        let expected = try Self.reference(distinct)
+        try withTemporaryDirectory { directory in
+            let large = try EventLog(path: directory + "/large.db", options: .init(create: true, durable: false))
+            var rng = SeededRandom(seed: seed &+ 3)
+            let decoder = EventDecoder()
+            var start = 0
+            while start < lines.count {
+                let size = Int.random(in: EventLog.backgroundFoldMinimum...(2 * EventLog.backgroundFoldMinimum), using: &rng)
+                let end = min(lines.count, start + size)
+                #expect(try large.append(try lines[start..<end].map { try decoder.decodeValid($0) }).isComplete)
+                start = end
+            }
+            let small = try EventLog(path: directory + "/small.db", options: .init(create: true, durable: false))
+            try Self.append(lines, to: small, seed: seed &+ 4)
+            for view in large.viewNames {
+                let (a, b) = (try large.viewEntries(view), try small.viewEntries(view))
+                #expect(a.count == b.count && zip(a, b).allSatisfy { $0.key == $1.key && $0.value == $1.value }, "seed \(seed), \(view) view")
+            }
+            for (customer, profile) in expected {
+                #expect(try large.profile(of: customer) == profile, "seed \(seed), \(customer)")
+            }
+        }
+    }
+
+    /// A projector folding a large append beside the write reads back what it wrote earlier in
+    /// the same batch (here a count per customer, read and written once per event).
+    @Test func aLargeAppendFoldedBesideTheWriteReadsItsOwnWrites() throws {
+        try withTemporaryDirectory { directory in
+            let (_, distinct) = Self.stream(seed: 14, count: 2 * EventLog.backgroundFoldMinimum, customers: 5)
+            let log = try EventLog(path: directory + "/c.db", options: .init(create: true, durable: false), projectors: [CountingProjector(version: 2)])
+            let decoder = EventDecoder()
+            #expect(try log.append(try distinct.map { try decoder.decodeValid($0) }).isComplete)
+            for customer in 1...5 {
+                let expected = distinct.filter { $0.contains("\"subject\":\"cust-\(customer)\"") }.count
+                #expect(try log.count(of: "cust-\(customer)", view: "count") == expected, "cust-\(customer)")
+            }
+        }
+    }
+
     /// A group of customers is written while the next one is folded: a write that fails stops
     /// the rebuild with its error, and the live view stays as it was.
     @Test func aRebuildWhoseGroupWriteFailsReportsItAndKeepsTheLiveView() throws {

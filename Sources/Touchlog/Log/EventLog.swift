@@ -271,22 +271,36 @@ public final class EventLog: Sendable {
             return IdempotencyKey(source: decoded.event.source, id: decoded.event.id)
         }
         let storedBefore = try index.positions(of: keys.compactMap { $0 })
-        var storedInBatch: [IdempotencyKey: UInt64] = [:]
+        // What happens to each input, decided before anything is written, so that the views can
+        // fold the stored events while the log is written (see `startProjecting`).
+        var storedInBatch: [IdempotencyKey: (position: UInt64, input: Int)] = [:]
         var outcomes: [AppendOutcome] = []
         outcomes.reserveCapacity(inputs.count)
+        var head = headBefore
         for (inputIndex, input) in inputs.enumerated() {
-            guard case .success(let decoded) = input else {
-                if case .failure(let rejection) = input { outcomes.append(.rejected(rejection)) }
-                continue
+            switch input {
+            case .failure(let rejection):
+                outcomes.append(.rejected(rejection))
+            case .success(let decoded):
+                let key = keys[inputIndex]!  // every decoded input has one
+                if let earlier = storedInBatch[key], case .success(let first) = inputs[earlier.input] {
+                    outcomes.append(try resend(decoded, of: first.event, json: first.json, storedAt: earlier.position, index: inputIndex))
+                } else if let existing = storedBefore[key] {
+                    outcomes.append(try resend(txn, decoded, storedAt: existing, index: inputIndex))
+                } else {
+                    head += 1
+                    storedInBatch[key] = (head, inputIndex)
+                    outcomes.append(.stored(head))
+                }
             }
+        }
+        guard head > headBefore else { return AppendResult(outcomes: outcomes, head: headBefore) }
+        let stored = inlineViews ? storedEvents(inputs, outcomes: outcomes, recordedAt: recordedAt) : []
+        let projecting = startProjecting(stored, from: headBefore)
+        defer { _ = try? projecting?.finish() }  // it reads beside this transaction: never outlive it
+        for (inputIndex, (input, outcome)) in zip(inputs, outcomes).enumerated() {
+            guard case .stored(let position) = outcome, case .success(let decoded) = input, let key = keys[inputIndex] else { continue }
             let event = decoded.event
-            guard let key = keys[inputIndex] else { continue }
-            if let existing = storedInBatch[key] ?? storedBefore[key] {
-                outcomes.append(try resend(txn, decoded, storedAt: existing, index: inputIndex))
-                continue
-            }
-            metadata.head += 1
-            let position = metadata.head
             let subject = Array(event.subject.utf8)
             var state = try txn.get(customers, key: subject).map(CustomerState.init) ?? CustomerState()
             let record = RecordCodec.encode(decoded, recordedAt: recordedAt, previousOfCustomer: state.lastPosition, jsonInline: false)
@@ -297,17 +311,14 @@ public final class EventLog: Sendable {
             state.lastPosition = position
             state.eventCount += 1
             try txn.put(customers, key: subject, value: state.encoded)
-            storedInBatch[key] = position
             metadata.earliestTime = min(metadata.earliestTime, event.time)
             metadata.latestTime = max(metadata.latestTime, event.time)
-            outcomes.append(.stored(position))
         }
-        if metadata.head > headBefore {
-            metadata.lastRecordedAt = recordedAt
-            try txn.put(meta, key: LogMetadata.key, value: metadata.encoded)
-            try sealGenerations(txn, from: headBefore, to: metadata.head)
-            try project(txn, inputs: inputs, outcomes: outcomes, recordedAt: recordedAt, from: headBefore, to: metadata.head)
-        }
+        metadata.head = head
+        metadata.lastRecordedAt = recordedAt
+        try txn.put(meta, key: LogMetadata.key, value: metadata.encoded)
+        try sealGenerations(txn, from: headBefore, to: metadata.head)
+        try project(txn, stored, folded: projecting, from: headBefore, to: metadata.head)
         return AppendResult(outcomes: outcomes, head: metadata.head)
     }
 
@@ -340,11 +351,19 @@ public final class EventLog: Sendable {
             throw TouchlogError(.corruption, "event_ids points to position \(position), which holds no event")
         }
         let stored = try storedEvent(txn, record, position: position)
+        return try resend(decoded, of: stored.event, json: stored.json, storedAt: position, index: index)
+    }
+
+    /// The outcome for an event whose idempotency key `stored` (with `json`) holds at `position`:
+    /// a duplicate if it says the same thing, else rejected.
+    private func resend(
+        _ decoded: DecodedEvent, of stored: TouchEvent, json: [UInt8], storedAt position: UInt64, index: Int
+    ) throws -> AppendOutcome {
         let event = decoded.event
-        guard stored.event.source == event.source, stored.event.id == event.id else {
-            throw TouchlogError(.corruption, "idempotency hash collision between (\(event.source), \(event.id)) and (\(stored.event.source), \(stored.event.id))")
+        guard stored.source == event.source, stored.id == event.id else {
+            throw TouchlogError(.corruption, "idempotency hash collision between (\(event.source), \(event.id)) and (\(stored.source), \(stored.id))")
         }
-        if try sameContent(decoded.json, stored.json) { return .duplicate(position) }
+        if try sameContent(decoded.json, json) { return .duplicate(position) }
         return .rejected(EventRejection(
             location: "event \(index + 1)", id: event.id,
             failure: ValidationFailure(

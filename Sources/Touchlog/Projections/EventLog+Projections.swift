@@ -16,32 +16,74 @@ extension EventLog {
         try txn.put(checkpoints, key: Array(view.projector.name.utf8), value: checkpoint.encoded)
     }
 
+    /// Appends of at least this many events fold them into the views on a thread of their own
+    /// while the log is written; smaller ones (the service's, mostly) fold in the transaction.
+    package static let backgroundFoldMinimum = 1_000
+
+    /// The events an append stores (the inputs whose outcome is `.stored`), as the views fold them.
+    func storedEvents(
+        _ inputs: [Result<DecodedEvent, EventRejection>], outcomes: [AppendOutcome], recordedAt: Timestamp
+    ) -> [StoredEvent] {
+        zip(inputs, outcomes).compactMap { input, outcome in
+            guard case .stored(let position) = outcome, case .success(let decoded) = input else { return nil }
+            return StoredEvent(position: position, recordedAt: recordedAt, event: decoded.event, json: [])
+        }
+    }
+
+    /// The views' writes for an append's events, by index in `views`, from `startProjecting`.
+    typealias ProjectedWrites = [(view: Int, writes: ViewWrites)]
+
+    /// Starts folding a large append's `stored` events (the positions after `oldHead`) into every
+    /// up-to-date view on a thread of its own, called inside the append's write transaction before
+    /// it writes anything: that thread reads a snapshot equal to what the transaction started from
+    /// and records the views' writes, which `project` then makes. `nil` for small appends (and
+    /// without inline views): `project` folds those itself.
+    func startProjecting(_ stored: [StoredEvent], from oldHead: UInt64) -> BackgroundWork<ProjectedWrites>? {
+        guard inlineViews, stored.count >= Self.backgroundFoldMinimum else { return nil }
+        return BackgroundWork(while: "folding an append into the views") { [self] in
+            try environment.readBesideWrite { snapshot in
+                try views.indices.compactMap { index -> (view: Int, writes: ViewWrites)? in
+                    let view = views[index]
+                    guard let checkpoint = try checkpoint(of: view, in: snapshot), isCurrent(checkpoint, of: view, at: oldHead) else { return nil }
+                    let writes = ViewWrites()
+                    let store = ViewStore(txn: snapshot, database: view.slots[Int(checkpoint.liveSlot)], meta: meta, recorder: writes)
+                    try view.projector.apply(stored, to: store)
+                    return (index, writes)
+                }
+            }
+        }
+    }
+
     /// Folds the events stored by an append into every up-to-date view, in the append's own
-    /// transaction, and moves their checkpoints to the new head.
+    /// transaction (making the writes `folded` recorded, if given), and moves their checkpoints
+    /// to the new head.
     func project(
-        _ txn: Transaction, inputs: [Result<DecodedEvent, EventRejection>], outcomes: [AppendOutcome],
-        recordedAt: Timestamp, from oldHead: UInt64, to newHead: UInt64
+        _ txn: Transaction, _ stored: [StoredEvent], folded: BackgroundWork<ProjectedWrites>?, from oldHead: UInt64, to newHead: UInt64
     ) throws {
         guard inlineViews else { return }
-        var stored: [StoredEvent] = []
-        stored.reserveCapacity(Int(newHead - oldHead))
-        var outcomeIndex = 0
-        for input in inputs {
-            guard case .success(let decoded) = input else { outcomeIndex += 1; continue }
-            if case .stored(let position) = outcomes[outcomeIndex] {
-                stored.append(StoredEvent(position: position, recordedAt: recordedAt, event: decoded.event, json: []))
+        let recorded = try folded?.finish()
+        for (index, view) in views.enumerated() {
+            guard var checkpoint = try checkpoint(of: view, in: txn), isCurrent(checkpoint, of: view, at: oldHead) else {
+                continue  // stale: left to a rebuild, and readers are told so
             }
-            outcomeIndex += 1
-        }
-        for view in views {
-            guard var checkpoint = try checkpoint(of: view, in: txn),
-                  checkpoint.version == view.projector.version, checkpoint.position == oldHead
-            else { continue }  // stale: left to a rebuild, and readers are told so
-            let store = ViewStore(txn: txn, database: view.slots[Int(checkpoint.liveSlot)], meta: meta)
-            try view.projector.apply(stored, to: store)
+            let database = view.slots[Int(checkpoint.liveSlot)]
+            if let recorded {
+                // The same snapshot: a view current here was current there.
+                guard let writes = recorded.first(where: { $0.view == index })?.writes else {
+                    throw TouchlogError(.storage, "the \(view.projector.name) view changed while an append folded into it")
+                }
+                try writes.replay(in: txn, database: database)
+            } else {
+                try view.projector.apply(stored, to: ViewStore(txn: txn, database: database, meta: meta))
+            }
             checkpoint.position = newHead
             try save(checkpoint, of: view, in: txn)
         }
+    }
+
+    /// Whether a view with `checkpoint` reflects the log up to `head`, in its projector's version.
+    private func isCurrent(_ checkpoint: ViewCheckpoint, of view: View, at head: UInt64) -> Bool {
+        checkpoint.version == view.projector.version && checkpoint.position == head
     }
 
     /// Rebuilds the views whose projector version changed or that do not reflect the whole log.
@@ -161,7 +203,7 @@ extension EventLog {
         // Each group is written on a thread of its own while the workers fold the next one (the
         // cores would otherwise idle during the writes); `folders` and `spareEntries` belong to
         // that thread until `finish` returns.
-        var writing: BackgroundWork?
+        var writing: BackgroundWork<Void>?
         defer { try? writing?.finish() }
         func startWriting(_ states: [[any ViewFolder]]) throws(TouchlogError) {
             try writing?.finish()
@@ -348,5 +390,20 @@ extension EventLog {
     /// The stored bytes of a view entry, for projectors defined outside this module.
     public func rawViewValue(_ view: String, key: [UInt8]) throws(TouchlogError) -> [UInt8]? {
         try withView(view) { txn, database in try txn.get(database, key: key).map { Array($0) } }
+    }
+
+    /// Every entry of a view, in key order (for tests).
+    package func viewEntries(_ view: String) throws(TouchlogError) -> [(key: [UInt8], value: [UInt8])] {
+        try withView(view) { txn, database in
+            var entries: [(key: [UInt8], value: [UInt8])] = []
+            try txn.withCursor(database) { cursor in
+                var entry = try cursor.first()
+                while let current = entry {
+                    entries.append((Array(current.key), Array(current.value)))
+                    entry = try cursor.next()
+                }
+            }
+            return entries
+        }
     }
 }

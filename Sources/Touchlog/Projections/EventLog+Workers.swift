@@ -38,32 +38,35 @@ package struct UncheckedSendable<Value>: @unchecked Sendable {
     package init(_ value: Value) { self.value = value }
 }
 
-/// Work running on a thread of its own while the caller goes on (a rebuild writes one group of
-/// customers while its workers fold the next). Only the thread that started it calls `finish`.
-final class BackgroundWork: @unchecked Sendable {
+/// Work running on a thread of its own while the caller goes on: a rebuild writes one group of
+/// customers while its workers fold the next; a large append folds its batch into the views while
+/// it writes the log. Only the thread that started it calls `finish`.
+final class BackgroundWork<Value>: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
     /// Set by the work's thread before it signals `done`; read after waiting for it.
-    private var failure: TouchlogError?
-    private var finished = false
+    private var outcome: Result<Value, TouchlogError>?
+    private var waited = false
 
     /// Starts `body` on a new thread; `activity` names it in an error that is not a `TouchlogError`.
-    init(while activity: String, _ body: @escaping () throws -> Void) {
+    init(while activity: String, _ body: @escaping () throws -> Value) {
         let work = UncheckedSendable(body)
         Thread { [self] in
             do {
-                try work.value()
+                outcome = .success(try work.value())
             } catch {
-                failure = (error as? TouchlogError) ?? TouchlogError.storage(error, while: activity)
+                outcome = .failure((error as? TouchlogError) ?? TouchlogError.storage(error, while: activity))
             }
             done.signal()
         }.start()
     }
 
-    /// Waits for the work to end and throws its error, if any; later calls return at once.
-    func finish() throws(TouchlogError) {
-        guard !finished else { return }
-        finished = true
-        done.wait()
-        if let failure { throw failure }
+    /// Waits for the work to end (the first time) and returns its value or throws its error.
+    @discardableResult
+    func finish() throws(TouchlogError) -> Value {
+        if !waited {
+            done.wait()
+            waited = true
+        }
+        return try outcome!.get()
     }
 }

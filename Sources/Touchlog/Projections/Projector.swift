@@ -68,31 +68,105 @@ extension Projector {
 }
 
 /// One view's key/value storage, valid only during the call that receives it.
+///
+/// Either the view in a write transaction, or (with `recorder`) the view in a read snapshot whose
+/// writes are kept in the recorder, to be made in a write transaction later (see `ViewWrites`).
 public struct ViewStore {
     let txn: Transaction
     let database: Database
     /// The log's `meta` database, for settings a view is computed with (the kept churn list's).
     let meta: Database
+    /// Where writes go instead of `txn`; reads see them.
+    var recorder: ViewWrites?
+
+    init(txn: Transaction, database: Database, meta: Database, recorder: ViewWrites? = nil) {
+        self.txn = txn
+        self.database = database
+        self.meta = meta
+        self.recorder = recorder
+    }
 
     /// The value under `key`, valid only during the call.
     public func get(_ key: [UInt8]) throws -> UnsafeRawBufferPointer? {
-        try txn.get(database, key: key)
+        switch recorder?.recorded(key) {
+        case .value(let value)?: return value
+        case .deleted?: return nil
+        case nil: return try txn.get(database, key: key)
+        }
     }
 
     /// Stores `value` under `key`.
     public func put(_ key: [UInt8], _ value: [UInt8]) throws {
-        try txn.put(database, key: key, value: value)
+        if let recorder { recorder.record(.put, key, value) } else { try txn.put(database, key: key, value: value) }
     }
 
     /// Stores `value` under `key`, which sorts after every key in the view (LMDB's fast path for
     /// ordered loads); throws if it does not.
     public func append(_ key: [UInt8], _ value: [UInt8]) throws {
-        try txn.put(database, key: key, value: value, flags: .append)
+        if let recorder { recorder.record(.append, key, value) } else { try txn.put(database, key: key, value: value, flags: .append) }
     }
 
     /// Removes the entry under `key`, if any.
     public func delete(_ key: [UInt8]) throws {
-        try key.withUnsafeBytes { _ = try txn.delete(database, key: $0) }
+        if let recorder { recorder.record(.delete, key, []) } else { try key.withUnsafeBytes { _ = try txn.delete(database, key: $0) } }
+    }
+}
+
+/// The writes a projector made to a `ViewStore` over a read snapshot, in order, to be made in a
+/// write transaction whose view is that snapshot's: an append folds its batch into the views on a
+/// thread of its own this way while it writes the log. Reads through the store see the writes.
+///
+/// Thread rules: one thread records, then another replays, after the first is done.
+final class ViewWrites: @unchecked Sendable {
+    enum Kind { case put, append, delete }
+
+    private struct Write {
+        let kind: Kind
+        let key: [UInt8]
+        /// A copy of the value, so that reads can hand out a pointer to it (empty for a delete).
+        let value: UnsafeMutableRawBufferPointer
+    }
+
+    private var writes: [Write] = []
+    /// The index in `writes` of the latest write of each key.
+    private var latest: [[UInt8]: Int] = [:]
+
+    deinit {
+        for write in writes { write.value.deallocate() }
+    }
+
+    func record(_ kind: Kind, _ key: [UInt8], _ value: [UInt8]) {
+        let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: value.count, alignment: 1)
+        value.withUnsafeBytes { copy.copyMemory(from: $0) }
+        latest[key] = writes.count
+        writes.append(Write(kind: kind, key: key, value: copy))
+    }
+
+    /// What the latest write of a key left.
+    enum Recorded {
+        /// The value, valid while the recorder lives.
+        case value(UnsafeRawBufferPointer)
+        case deleted
+    }
+
+    /// What the latest recorded write of `key` left, or `nil` if none was recorded.
+    func recorded(_ key: [UInt8]) -> Recorded? {
+        guard let index = latest[key] else { return nil }
+        let write = writes[index]
+        return write.kind == .delete ? .deleted : .value(UnsafeRawBufferPointer(write.value))
+    }
+
+    /// Makes the writes, in the order they were recorded, in `database` of `txn`.
+    func replay(in txn: Transaction, database: Database) throws {
+        for write in writes {
+            try write.key.withUnsafeBytes { key in
+                switch write.kind {
+                case .put: try txn.put(database, key: key, value: UnsafeRawBufferPointer(write.value))
+                case .append: try txn.put(database, key: key, value: UnsafeRawBufferPointer(write.value), flags: .append)
+                case .delete: try txn.delete(database, key: key)
+                }
+            }
+        }
     }
 }
 

@@ -63,17 +63,7 @@ extension EventLog {
 
     /// Every entry of the kept churn list in the profile view, in key order (for tests).
     package func keptChurnListEntries() throws(TouchlogError) -> [(key: [UInt8], value: [UInt8])] {
-        try withView("profile") { txn, database in
-            var entries: [(key: [UInt8], value: [UInt8])] = []
-            try txn.withCursor(database) { cursor in
-                var entry = try cursor.first()
-                while let current = entry, ChurnWatch.isWatchKey(current.key) {
-                    entries.append((Array(current.key), Array(current.value)))
-                    entry = try cursor.next()
-                }
-            }
-            return entries
-        }
+        Array(try viewEntries("profile").prefix { entry in entry.key.withUnsafeBytes(ChurnWatch.isWatchKey) })
     }
 
     /// Why `churnList` at the present would evaluate every customer instead of reading the kept
