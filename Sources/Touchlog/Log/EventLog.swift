@@ -297,7 +297,7 @@ public final class EventLog: Sendable {
         guard head > headBefore else { return AppendResult(outcomes: outcomes, head: headBefore) }
         let stored = inlineViews ? storedEvents(inputs, outcomes: outcomes, recordedAt: recordedAt) : []
         let projecting = startProjecting(stored, from: headBefore)
-        defer { _ = try? projecting?.finish() }  // it reads beside this transaction: never outlive it
+        defer { projecting?.forEach { _ = try? $0.finish() } }  // they read beside this transaction: never outlive it
         for (inputIndex, (input, outcome)) in zip(inputs, outcomes).enumerated() {
             guard case .stored(let position) = outcome, case .success(let decoded) = input, let key = keys[inputIndex] else { continue }
             let event = decoded.event

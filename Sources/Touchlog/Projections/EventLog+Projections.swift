@@ -30,25 +30,49 @@ extension EventLog {
         }
     }
 
-    /// The views' writes for an append's events, by index in `views`, from `startProjecting`.
+    /// The views' writes for part of an append's events, by index in `views`, from `startProjecting`.
     typealias ProjectedWrites = [(view: Int, writes: ViewWrites)]
 
     /// Starts folding a large append's `stored` events (the positions after `oldHead`) into every
-    /// up-to-date view on a thread of its own, called inside the append's write transaction before
-    /// it writes anything: that thread reads a snapshot equal to what the transaction started from
-    /// and records the views' writes, which `project` then makes. `nil` for small appends (and
-    /// without inline views): `project` folds those itself.
-    func startProjecting(_ stored: [StoredEvent], from oldHead: UInt64) -> BackgroundWork<ProjectedWrites>? {
+    /// up-to-date view on threads of their own (the cores), called inside the append's write
+    /// transaction before it writes anything. Each thread reads a snapshot equal to what the
+    /// transaction started from and records the views' writes, which `project` then makes. A view
+    /// whose projector folds customers apart is folded in parts by customer, one per thread; the
+    /// others go to one thread each, in turn. `nil` for small appends (and without inline views):
+    /// `project` folds those itself.
+    func startProjecting(_ stored: [StoredEvent], from oldHead: UInt64) -> [BackgroundWork<ProjectedWrites>]? {
         guard inlineViews, stored.count >= Self.backgroundFoldMinimum else { return nil }
-        return BackgroundWork(while: "folding an append into the views") { [self] in
-            try environment.readBesideWrite { snapshot in
-                try views.indices.compactMap { index -> (view: Int, writes: ViewWrites)? in
-                    let view = views[index]
-                    guard let checkpoint = try checkpoint(of: view, in: snapshot), isCurrent(checkpoint, of: view, at: oldHead) else { return nil }
-                    let writes = ViewWrites()
-                    let store = ViewStore(txn: snapshot, database: view.slots[Int(checkpoint.liveSlot)], meta: meta, recorder: writes)
-                    try view.projector.apply(stored, to: store)
-                    return (index, writes)
+        let threads = Self.foldWorkers
+        var parts: [[StoredEvent]] = Array(repeating: [], count: threads)
+        if threads > 1, views.contains(where: \.projector.foldsCustomersApart) {
+            for event in stored {
+                var subject = event.event.subject
+                let hash = subject.withUTF8 { CustomerBatch.customerHash(UnsafeRawBufferPointer($0)) }
+                parts[Int(hash % UInt64(threads))].append(event)
+            }
+        }
+        // Each thread's folds: a view's index and the events it folds there.
+        var tasks: [[(view: Int, events: [StoredEvent])]] = Array(repeating: [], count: threads)
+        var next = 0
+        for (index, view) in views.enumerated() {
+            if threads > 1, view.projector.foldsCustomersApart {
+                for thread in 0..<threads where !parts[thread].isEmpty { tasks[thread].append((index, parts[thread])) }
+            } else {
+                tasks[next % threads].append((index, stored))
+                next += 1
+            }
+        }
+        return tasks.filter { !$0.isEmpty }.map { folds in
+            BackgroundWork(while: "folding an append into the views") { [self] in
+                try environment.readBesideWrite { snapshot in
+                    try folds.compactMap { fold -> (view: Int, writes: ViewWrites)? in
+                        let view = views[fold.view]
+                        guard let checkpoint = try checkpoint(of: view, in: snapshot), isCurrent(checkpoint, of: view, at: oldHead) else { return nil }
+                        let writes = ViewWrites()
+                        let store = ViewStore(txn: snapshot, database: view.slots[Int(checkpoint.liveSlot)], meta: meta, recorder: writes)
+                        try view.projector.apply(fold.events, to: store)
+                        return (fold.view, writes)
+                    }
                 }
             }
         }
@@ -58,10 +82,10 @@ extension EventLog {
     /// transaction (making the writes `folded` recorded, if given), and moves their checkpoints
     /// to the new head.
     func project(
-        _ txn: Transaction, _ stored: [StoredEvent], folded: BackgroundWork<ProjectedWrites>?, from oldHead: UInt64, to newHead: UInt64
+        _ txn: Transaction, _ stored: [StoredEvent], folded: [BackgroundWork<ProjectedWrites>]?, from oldHead: UInt64, to newHead: UInt64
     ) throws {
         guard inlineViews else { return }
-        let recorded = try folded?.finish()
+        let recorded = try folded?.flatMap { (work) throws(TouchlogError) in try work.finish() }
         for (index, view) in views.enumerated() {
             guard var checkpoint = try checkpoint(of: view, in: txn), isCurrent(checkpoint, of: view, at: oldHead) else {
                 continue  // stale: left to a rebuild, and readers are told so
@@ -69,10 +93,11 @@ extension EventLog {
             let database = view.slots[Int(checkpoint.liveSlot)]
             if let recorded {
                 // The same snapshot: a view current here was current there.
-                guard let writes = recorded.first(where: { $0.view == index })?.writes else {
+                let parts = recorded.filter { $0.view == index }
+                guard !parts.isEmpty else {
                     throw TouchlogError(.storage, "the \(view.projector.name) view changed while an append folded into it")
                 }
-                try writes.replay(in: txn, database: database)
+                for part in parts { try part.writes.replay(in: txn, database: database) }
             } else {
                 try view.projector.apply(stored, to: ViewStore(txn: txn, database: database, meta: meta))
             }

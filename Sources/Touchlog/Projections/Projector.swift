@@ -20,6 +20,12 @@ public protocol Projector: Sendable {
     /// projectors whose entries are costly to decode can group them.
     func apply(_ events: [StoredEvent], to view: ViewStore) throws
 
+    /// Whether each of the view's entries follows from one customer's events alone (entries
+    /// that do not, such as settings, are written with the same value whoever's events lead to
+    /// them), so that a large append's events can be folded in parts by customer, on several
+    /// threads at once. The default: `false`.
+    var foldsCustomersApart: Bool { get }
+
     /// An in-memory fold for rebuilds, or `nil` (the default) to rebuild through `apply` in
     /// chunks. A folder sees every event once and writes each view entry once, which is much
     /// faster when entries are costly to decode and encode; its state must fit in memory.
@@ -65,6 +71,8 @@ extension Projector {
     }
 
     public func makeRebuildFolder() -> (any ViewFolder)? { nil }
+
+    public var foldsCustomersApart: Bool { false }
 }
 
 /// One view's key/value storage, valid only during the call that receives it.

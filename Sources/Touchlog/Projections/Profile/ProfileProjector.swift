@@ -50,6 +50,10 @@ public struct ProfileProjector: Projector {
     }
 
     public func makeRebuildFolder() -> (any ViewFolder)? { ProfileFolder(snapshotInterval: snapshotInterval) }
+
+    /// Profiles, snapshots and kept churn list entries are each one customer's; the kept list's
+    /// settings are the same whoever writes them.
+    public var foldsCustomersApart: Bool { true }
 }
 
 /// The profiles of a rebuild's share of customers in memory, written after each group of
