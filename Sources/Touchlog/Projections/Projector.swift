@@ -85,7 +85,7 @@ public struct ViewStore {
     /// The log's `meta` database, for settings a view is computed with (the kept churn list's).
     let meta: Database
     /// Where writes go instead of `txn`; reads see them.
-    var recorder: ViewWrites?
+    let recorder: ViewWrites?
 
     init(txn: Transaction, database: Database, meta: Database, recorder: ViewWrites? = nil) {
         self.txn = txn
