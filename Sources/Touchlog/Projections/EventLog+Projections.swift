@@ -16,7 +16,7 @@ extension EventLog {
         try txn.put(checkpoints, key: Array(view.projector.name.utf8), value: checkpoint.encoded)
     }
 
-    /// Appends of at least this many events fold them into the views on a thread of their own
+    /// Appends of at least this many events fold them into the views on threads of their own
     /// while the log is written; smaller ones (the service's, mostly) fold in the transaction.
     package static let backgroundFoldMinimum = 1_000
 
