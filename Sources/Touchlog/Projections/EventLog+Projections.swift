@@ -47,8 +47,7 @@ extension EventLog {
         if threads > 1, views.contains(where: \.projector.foldsCustomersApart) {
             for event in stored {
                 var subject = event.event.subject
-                let hash = subject.withUTF8 { CustomerBatch.customerHash(UnsafeRawBufferPointer($0)) }
-                parts[Int(hash % UInt64(threads))].append(event)
+                parts[subject.withUTF8 { Self.bucket(ofSubject: UnsafeRawBufferPointer($0), buckets: threads) }].append(event)
             }
         }
         // Each thread's folds: a view's index and the events it folds there.

@@ -150,7 +150,12 @@ extension EventLog {
     /// The bucket of a record's customer: FNV-1a of the subject's bytes (read from the record
     /// without checking it; the worker that decodes it does). A damaged length goes to bucket 0.
     static func bucket(ofRecord bytes: UnsafeRawBufferPointer, buckets: Int) -> Int {
-        Int(CustomerBatch.customerHash(RecordCodec.subjectBytes(of: bytes)) % UInt64(buckets))
+        bucket(ofSubject: RecordCodec.subjectBytes(of: bytes), buckets: buckets)
+    }
+
+    /// The bucket of the customer with UTF-8 id `subject`, the same as their records'.
+    static func bucket(ofSubject subject: UnsafeRawBufferPointer, buckets: Int) -> Int {
+        Int(CustomerBatch.customerHash(subject) % UInt64(buckets))
     }
 
     /// `foldLogByCustomer` on one thread, for folds that are not split by customer.
