@@ -318,6 +318,9 @@ struct CustomerProfileTests {
         #expect(Self.fold([a, b]) == Self.fold([b, a]))
         // The separator keeps ("ab", "c") and ("a", "bc") apart.
         #expect(CustomerProfile.tieKey(source: "ab", id: "c") != CustomerProfile.tieKey(source: "a", id: "bc"))
+        for (source, id) in [("", ""), ("crm/profile", "ae5066ec8d79470c-long-enough-for-the-heap"), ("Köln", "日本")] {
+            #expect(CustomerProfile.tieKey(source: source, id: id) == Self.tie(source, id))
+        }
     }
 
     @Test func attributesLatestByEventTimeWithTombstones() {

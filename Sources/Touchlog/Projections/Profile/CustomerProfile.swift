@@ -98,10 +98,14 @@ public struct CustomerProfile: Sendable, Equatable {
     /// never by arrival. The XXH64 of the UTF-8 of `source`, a 0xFF byte (which UTF-8 never
     /// contains) and the UTF-8 of `id`; the larger key wins a tie.
     public static func tieKey(source: String, id: String) -> UInt64 {
-        var material = Array(source.utf8)
-        material.append(0xFF)
-        material.append(contentsOf: id.utf8)
-        return XXHash64.hash(material)
+        let (sourceCount, idCount) = (source.utf8.count, id.utf8.count)
+        // Built on the stack: a fold computes one per survey and profile update.
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: sourceCount + 1 + idCount) { material in
+            _ = material.initialize(fromContentsOf: source.utf8)
+            material[sourceCount] = 0xFF
+            _ = UnsafeMutableBufferPointer(rebasing: material[(sourceCount + 1)...]).initialize(fromContentsOf: id.utf8)
+            return XXHash64.hash(UnsafeRawBufferPointer(material))
+        }
     }
 
     private static func tieKey(of event: TouchEvent) -> UInt64 { tieKey(source: event.source, id: event.id) }
@@ -112,10 +116,13 @@ public struct CustomerProfile: Sendable, Equatable {
 
     private mutating func applyAttributes(_ update: ProfileUpdate, stamp: Stamp) {
         // Within one event a repeated name means its last occurrence, whatever the merge order.
-        var done = Set<Key>()
-        for (name, value) in update.attributes.reversed() {
+        let attributes = update.attributes
+        for index in attributes.indices {
+            let (name, value) = attributes[index]
             let key = Key(name)
-            guard done.insert(key).inserted else { continue }
+            // An update names a handful of attributes (at most 100, see `EventValidator`): a scan
+            // of the later ones costs less than building a set.
+            if attributes[(index + 1)...].contains(where: { Key($0.name) == key }) { continue }
             let entry = AttributeEntry(stamp: stamp, value: value)
             if let current = attributeEntries[key], !(current < entry) { continue }
             attributeEntries[key] = entry
