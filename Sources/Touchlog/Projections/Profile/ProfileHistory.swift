@@ -58,6 +58,13 @@ enum ProfileHistory {
         return earliest
     }
 
+    /// The snapshot entry of `profile` (not empty) taken at `position`, closing a block that began at `blockEarliest`.
+    static func snapshot(of profile: CustomerProfile, subject: String, position: UInt64, blockEarliest: Int64) -> (key: [UInt8], value: [UInt8]) {
+        let key = snapshotKey(subject, position: position)
+        let latest = profile.lastSeen?.microseconds ?? blockEarliest
+        return (key, encodeSnapshot(blockEarliest: blockEarliest, latest: latest, profile: profile.encoded, key: key))
+    }
+
     static func encodeSnapshot(blockEarliest: Int64, latest: Int64, profile: [UInt8], key: [UInt8]) -> [UInt8] {
         var writer = ByteWriter()
         writer.write(format)
@@ -93,15 +100,15 @@ struct ProfileHistoryTracker {
     /// The earliest event time of the events since the last snapshot, or `nil` if there are none.
     var blockEarliest: Int64?
 
-    /// Notes an event just folded into `profile`; returns the snapshot entry if one is due.
-    mutating func note(_ time: Timestamp, position: UInt64, subject: String, profile: CustomerProfile, interval: Int) -> (key: [UInt8], value: [UInt8])? {
+    /// Notes an event just folded into a profile that now holds `eventCount` events; returns the
+    /// earliest event time of the block a snapshot is now due for, or `nil` if none is due.
+    mutating func note(_ time: Timestamp, eventCount: Int, interval: Int) -> Int64? {
         let earliest = min(blockEarliest ?? time.microseconds, time.microseconds)
-        guard profile.eventCount % interval == 0, let latest = profile.lastSeen else {
+        guard eventCount % interval == 0 else {
             blockEarliest = earliest
             return nil
         }
         blockEarliest = nil
-        let key = ProfileHistory.snapshotKey(subject, position: position)
-        return (key, ProfileHistory.encodeSnapshot(blockEarliest: earliest, latest: latest.microseconds, profile: profile.encoded, key: key))
+        return earliest
     }
 }

@@ -99,9 +99,10 @@ struct ProfileFolder: ViewFolder {
     static func fold(_ event: StoredEvent, into customer: inout Customer, snapshotInterval: Int?) -> (key: [UInt8], value: [UInt8])? {
         customer.profile.apply(event.event, position: event.position)
         guard let snapshotInterval else { return nil }
-        return customer.history.note(
-            event.event.time, position: event.position, subject: event.event.subject, profile: customer.profile, interval: snapshotInterval
-        )
+        // Read apart from the history's mutation, which would otherwise copy the whole profile.
+        let eventCount = customer.profile.eventCount
+        guard let blockEarliest = customer.history.note(event.event.time, eventCount: eventCount, interval: snapshotInterval) else { return nil }
+        return ProfileHistory.snapshot(of: customer.profile, subject: event.event.subject, position: event.position, blockEarliest: blockEarliest)
     }
 
     mutating func prepareFinal() {
