@@ -49,9 +49,11 @@ public final class EventLog: Sendable {
         public var inlineViews = true
         /// Memory an in-memory rebuild may give the views it holds at once, in bytes; customers
         /// are rebuilt in as many groups (each written while the next is folded) as this requires,
-        /// at an estimate of 120 bytes per event for the profiles and their history snapshots
-        /// (measured on 10 M events: 276–281 MB peak anonymous memory in all with the default).
-        public var rebuildPassBytes = 144 << 20
+        /// at an estimate of 120 bytes per event for the profiles and their history snapshots.
+        /// Smaller groups keep more of what a fold touches in the CPU's caches: on 10 M events the
+        /// default needs 6–14% less CPU than 144 MB and peaks at 163–171 MB of anonymous memory in
+        /// all, against 273–284 MB.
+        public var rebuildPassBytes = 48 << 20
 
         public init(readOnly: Bool = false, create: Bool = false, durable: Bool = true) {
             self.readOnly = readOnly
