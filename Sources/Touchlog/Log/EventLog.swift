@@ -51,7 +51,7 @@ public final class EventLog: Sendable {
         /// are rebuilt in as many groups (each written while the next is folded) as this requires,
         /// at an estimate of 120 bytes per event for the profiles and their history snapshots.
         /// Smaller groups keep more of what a fold touches in the CPU's caches: on 10 M events the
-        /// default needs 6–14% less CPU than 144 MB and peaks at 163–171 MB of anonymous memory in
+        /// default needs 6–14% less CPU than 144 MB and peaks at 164–171 MB of anonymous memory in
         /// all, against 273–284 MB.
         public var rebuildPassBytes = 48 << 20
 

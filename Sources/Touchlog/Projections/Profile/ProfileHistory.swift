@@ -58,7 +58,8 @@ enum ProfileHistory {
         return earliest
     }
 
-    /// The snapshot entry of `profile` (not empty) taken at `position`, closing a block that began at `blockEarliest`.
+    /// The snapshot entry of `profile` (not empty) taken at `position`, closing the block that
+    /// began at `blockEarliest`.
     static func snapshot(of profile: CustomerProfile, subject: String, position: UInt64, blockEarliest: Int64) -> (key: [UInt8], value: [UInt8]) {
         let key = snapshotKey(subject, position: position)
         let latest = profile.lastSeen?.microseconds ?? blockEarliest
