@@ -6,11 +6,22 @@ struct IdempotencyKey: Hashable, Sendable {
     let high: UInt64
 
     init(source: String, id: String) {
-        var material = Array(source.utf8)
-        material.append(0xFF)  // never occurs in UTF-8, so ("a", "bc") and ("ab", "c") differ
-        material.append(contentsOf: id.utf8)
-        low = XXHash64.hash(material, seed: 0)
-        high = XXHash64.hash(material, seed: 0x9E37_79B9_7F4A_7C15)
+        (low, high) = Self.withMaterial(source: source, id: id) { material in
+            (XXHash64.hash(material, seed: 0), XXHash64.hash(material, seed: 0x9E37_79B9_7F4A_7C15))
+        }
+    }
+
+    /// Calls `body` with what an event's identity hashes: the UTF-8 of `source`, a 0xFF byte
+    /// (never in UTF-8, so ("a", "bc") and ("ab", "c") differ) and the UTF-8 of `id`. Built on the
+    /// stack when small: every appended event and every survey or profile update folded needs one.
+    static func withMaterial<Result>(source: String, id: String, _ body: (UnsafeRawBufferPointer) -> Result) -> Result {
+        let (sourceCount, idCount) = (source.utf8.count, id.utf8.count)
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: sourceCount + 1 + idCount) { material in
+            _ = material.initialize(fromContentsOf: source.utf8)
+            material[sourceCount] = 0xFF
+            _ = UnsafeMutableBufferPointer(rebasing: material[(sourceCount + 1)...]).initialize(fromContentsOf: id.utf8)
+            return body(UnsafeRawBufferPointer(material))
+        }
     }
 
     init(low: UInt64, high: UInt64) {

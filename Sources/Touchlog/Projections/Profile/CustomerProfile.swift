@@ -96,16 +96,10 @@ public struct CustomerProfile: Sendable, Equatable {
 
     /// The tie key of an event: breaks ties between "latest" values of equal event time by content,
     /// never by arrival. The XXH64 of the UTF-8 of `source`, a 0xFF byte (which UTF-8 never
-    /// contains) and the UTF-8 of `id`; the larger key wins a tie.
+    /// contains) and the UTF-8 of `id` (the low half of the event's idempotency key); the larger
+    /// key wins a tie.
     public static func tieKey(source: String, id: String) -> UInt64 {
-        let (sourceCount, idCount) = (source.utf8.count, id.utf8.count)
-        // Built on the stack: a fold computes one per survey and profile update.
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: sourceCount + 1 + idCount) { material in
-            _ = material.initialize(fromContentsOf: source.utf8)
-            material[sourceCount] = 0xFF
-            _ = UnsafeMutableBufferPointer(rebasing: material[(sourceCount + 1)...]).initialize(fromContentsOf: id.utf8)
-            return XXHash64.hash(UnsafeRawBufferPointer(material))
-        }
+        IdempotencyKey.withMaterial(source: source, id: id) { XXHash64.hash($0) }
     }
 
     private static func tieKey(of event: TouchEvent) -> UInt64 { tieKey(source: event.source, id: event.id) }
