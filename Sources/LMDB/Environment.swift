@@ -119,9 +119,7 @@ public final class Environment: @unchecked Sendable {
                         mdb_txn_abort(txn.handle)
                         throw error
                     }
-                    let code = mdb_txn_commit(txn.handle)
-                    if code == MDB_MAP_FULL { state.mapFull = true }
-                    try check(code, "mdb_txn_commit")
+                    try checkWrite(mdb_txn_commit(txn.handle), "mdb_txn_commit", state: state)
                     return result
                 }
             } catch {
@@ -328,6 +326,13 @@ public final class Environment: @unchecked Sendable {
 /// What a write transaction learned that the environment must act on after it ends.
 final class TransactionState {
     var mapFull = false
+}
+
+/// Like `check`, for a write: remembers a full map in `state` so that `Environment.write` can grow
+/// it and retry.
+func checkWrite(_ code: Int32, _ operation: @autoclosure () -> String, state: TransactionState?) throws(LMDBError) {
+    if code == MDB_MAP_FULL { state?.mapFull = true }
+    try check(code, operation())
 }
 
 extension String {

@@ -26,7 +26,7 @@ public struct Transaction {
     ) throws(LMDBError) {
         var k = MDB_val(buffer: key)
         var v = MDB_val(buffer: value)
-        try checkWrite(mdb_put(handle, database.dbi, &k, &v, flags.rawValue), "mdb_put")
+        try checkWrite(mdb_put(handle, database.dbi, &k, &v, flags.rawValue), "mdb_put", state: state)
     }
 
     /// Reserves `count` bytes under `key` and lets `fill` write them in place, saving a copy.
@@ -36,7 +36,7 @@ public struct Transaction {
     ) throws(LMDBError) {
         var k = MDB_val(buffer: key)
         var v = MDB_val(mv_size: count, mv_data: nil)
-        try checkWrite(mdb_put(handle, database.dbi, &k, &v, flags.rawValue | UInt32(MDB_RESERVE)), "mdb_put")
+        try checkWrite(mdb_put(handle, database.dbi, &k, &v, flags.rawValue | UInt32(MDB_RESERVE)), "mdb_put", state: state)
         fill(UnsafeMutableRawBufferPointer(start: v.mv_data, count: count))
     }
 
@@ -56,13 +56,13 @@ public struct Transaction {
             code = mdb_del(handle, database.dbi, &k, nil)
         }
         if code == MDB_NOTFOUND { return false }
-        try checkWrite(code, "mdb_del")
+        try checkWrite(code, "mdb_del", state: state)
         return true
     }
 
     /// Deletes every entry of the database, keeping the database itself.
     public func removeAll(_ database: Database) throws(LMDBError) {
-        try checkWrite(mdb_drop(handle, database.dbi, 0), "mdb_drop")
+        try checkWrite(mdb_drop(handle, database.dbi, 0), "mdb_drop", state: state)
     }
 
     /// Entry count and tree size of a database.
@@ -82,12 +82,6 @@ public struct Transaction {
         guard let cursor else { throw LMDBError(code: 12, operation: "mdb_cursor_open") }
         defer { mdb_cursor_close(cursor) }
         return try body(Cursor(handle: cursor, state: state))
-    }
-
-    /// Like `check`, and remembers a full map so that `Environment.write` can grow it and retry.
-    func checkWrite(_ code: Int32, _ operation: String) throws(LMDBError) {
-        if code == MDB_MAP_FULL { state?.mapFull = true }
-        try check(code, operation)
     }
 }
 

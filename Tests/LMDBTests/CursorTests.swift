@@ -145,6 +145,26 @@ struct CursorTests {
         }
     }
 
+    @Test func putsAndDeletesThroughACursor() throws {
+        try withTemporaryDirectory { dir throws in
+            let env = try Environment(path: dir, options: options())
+            let db = try #require(try env.openDatabase("db", flags: .create))
+            try env.write { txn throws in
+                for key in [UInt64(20), 40] { try txn.put(db, key: bigEndian(key), value: bytes("old")) }
+                try txn.withCursor(db) { cursor throws in
+                    for key in [UInt64(10), 20, 30, 40, 50] {  // in key order, over and between stored keys
+                        try bigEndian(key).withUnsafeBytes { k in try bytes("v\(key)").withUnsafeBytes { try cursor.put(k, $0) } }
+                    }
+                    #expect(try bigEndian(30).withUnsafeBytes { try cursor.delete($0) })
+                    #expect(try !bigEndian(35).withUnsafeBytes { try cursor.delete($0) })
+                }
+            }
+            try env.read { txn throws in
+                #expect(try txn.allPairs(db) == [10, 20, 40, 50].map(CursorTests.pair))
+            }
+        }
+    }
+
     @Test func withCursorPassesErrorsAndValuesThrough() throws {
         try withTemporaryDirectory { dir throws in
             let env = try Environment(path: dir, options: options())

@@ -227,6 +227,25 @@ struct ProjectionTests {
         }
     }
 
+    /// A large append's recorded writes are replayed as each key's latest write, in key order: with
+    /// puts, overwrites and deletes of the same keys in one batch, the view equals the one that
+    /// small appends (which write in their transaction, in fold order) leave.
+    @Test func aLargeAppendsRecordedOverwritesAndDeletesLeaveWhatDirectWritesLeave() throws {
+        try withTemporaryDirectory { directory in
+            let (_, distinct) = Self.stream(seed: 15, count: 3 * EventLog.backgroundFoldMinimum, customers: 9)
+            let (before, batch) = (Array(distinct.prefix(300)), Array(distinct.dropFirst(300)))
+            let decoder = EventDecoder()
+            let large = try EventLog(path: directory + "/large.db", options: .init(create: true, durable: false), projectors: [ScramblingProjector()])
+            try Self.append(before, to: large, seed: 16)  // so that the batch's deletes find keys
+            #expect(try large.append(try batch.map { try decoder.decodeValid($0) }).isComplete)
+            let small = try EventLog(path: directory + "/small.db", options: .init(create: true, durable: false), projectors: [ScramblingProjector()])
+            try Self.append(distinct, to: small, seed: 16)
+            let (a, b) = (try large.viewEntries("scramble"), try small.viewEntries("scramble"))
+            #expect(!a.isEmpty && a.count < ScramblingProjector.keys)
+            #expect(a.count == b.count && zip(a, b).allSatisfy { $0.key == $1.key && $0.value == $1.value })
+        }
+    }
+
     /// A group of customers is written while the next one is folded: a write that fails stops
     /// the rebuild with its error, and the live view stays as it was.
     @Test func aRebuildWhoseGroupWriteFailsReportsItAndKeepsTheLiveView() throws {
@@ -286,6 +305,26 @@ struct CountingProjector: Projector {
 extension EventLog {
     func count(of customer: String, view: String) throws -> Int {
         try rawViewValue(view, key: Array(customer.utf8)).map { $0.withUnsafeBytes { Int($0.loadUnaligned(as: UInt64.self)) } } ?? 0
+    }
+}
+
+/// Puts, overwrites and deletes a few keys chosen by each event's position: the view depends on
+/// the order of the writes within a batch, not only on each key's last one.
+struct ScramblingProjector: Projector {
+    static let keys = 40
+    let name = "scramble"
+    let version: UInt32 = 1
+
+    func apply(_ event: StoredEvent, to view: ViewStore) throws {
+        let mixed = event.position &* 0x9E37_79B9_7F4A_7C15
+        let key = [UInt8(truncatingIfNeeded: mixed >> 40) % UInt8(Self.keys)]
+        if mixed >> 62 == 0 {
+            try view.delete(key)
+        } else {
+            // Reads its own earlier writes: the count of puts so far, and the latest position.
+            let puts = try view.get(key).map { $0.loadUnaligned(as: UInt64.self) } ?? 0
+            try view.put(key, withUnsafeBytes(of: (puts + 1, event.position)) { Array($0) })
+        }
     }
 }
 

@@ -70,6 +70,7 @@ extension EventLog {
                         let writes = ViewWrites()
                         let store = ViewStore(txn: snapshot, database: view.slots[Int(checkpoint.liveSlot)], meta: meta, recorder: writes)
                         try view.projector.apply(fold.events, to: store)
+                        writes.sortForReplay()
                         return (fold.view, writes)
                     }
                 }

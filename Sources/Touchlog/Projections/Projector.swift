@@ -105,49 +105,58 @@ public struct ViewStore {
 
     /// Stores `value` under `key`.
     public func put(_ key: [UInt8], _ value: [UInt8]) throws {
-        if let recorder { recorder.record(.put, key, value) } else { try txn.put(database, key: key, value: value) }
+        if let recorder { recorder.record(key, value) } else { try txn.put(database, key: key, value: value) }
     }
 
     /// Stores `value` under `key`, which sorts after every key in the view (LMDB's fast path for
-    /// ordered loads); throws if it does not.
+    /// ordered loads); throws if it does not (recorded, it is a `put`: the recorder sorts its writes).
     public func append(_ key: [UInt8], _ value: [UInt8]) throws {
-        if let recorder { recorder.record(.append, key, value) } else { try txn.put(database, key: key, value: value, flags: .append) }
+        if let recorder { recorder.record(key, value) } else { try txn.put(database, key: key, value: value, flags: .append) }
     }
 
     /// Removes the entry under `key`, if any.
     public func delete(_ key: [UInt8]) throws {
-        if let recorder { recorder.record(.delete, key, []) } else { try key.withUnsafeBytes { _ = try txn.delete(database, key: $0) } }
+        if let recorder { recorder.record(key, nil) } else { try key.withUnsafeBytes { _ = try txn.delete(database, key: $0) } }
     }
 }
 
-/// The writes a projector made to a `ViewStore` over a read snapshot, in order, to be made in a
-/// write transaction whose view is that snapshot's: an append folds its batch into the views on a
-/// thread of its own this way while it writes the log. Reads through the store see the writes.
+/// The writes a projector made to a `ViewStore` over a read snapshot, to be made in a write
+/// transaction whose view is that snapshot's: an append folds its batch into the views on a thread
+/// of its own this way while it writes the log. Reads through the store see the writes.
 ///
-/// Thread rules: one thread records, then another replays, after the first is done.
+/// Only each key's latest write matters to the transaction, so `replay` makes those alone, in key
+/// order through one cursor: most keys then land on the page the cursor is on, with no search from
+/// the root. `sortForReplay` puts them in that order beforehand, on the recording thread, so that
+/// the write transaction (the critical path of an append) only writes.
+///
+/// Thread rules: one thread records (and sorts), then another replays, after the first is done.
 final class ViewWrites: @unchecked Sendable {
-    enum Kind { case put, append, delete }
-
     private struct Write {
-        let kind: Kind
         let key: [UInt8]
-        /// A copy of the value, so that reads can hand out a pointer to it (empty for a delete).
-        let value: UnsafeMutableRawBufferPointer
+        /// A copy of the value, so that reads can hand out a pointer to it; `nil` for a delete.
+        let value: UnsafeMutableRawBufferPointer?
     }
 
     private var writes: [Write] = []
     /// The index in `writes` of the latest write of each key.
     private var latest: [[UInt8]: Int] = [:]
+    /// The indices in `writes` of each key's latest write, in key order (`sortForReplay`).
+    private var replayOrder: [Int]?
 
     deinit {
-        for write in writes { write.value.deallocate() }
+        for write in writes { write.value?.deallocate() }
     }
 
-    func record(_ kind: Kind, _ key: [UInt8], _ value: [UInt8]) {
-        let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: value.count, alignment: 1)
-        value.withUnsafeBytes { copy.copyMemory(from: $0) }
+    /// Records a put of `value` under `key`, or a delete of `key` when `value` is `nil`.
+    func record(_ key: [UInt8], _ value: [UInt8]?) {
+        let copy = value.map { value in
+            let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: value.count, alignment: 1)
+            value.withUnsafeBytes { copy.copyMemory(from: $0) }
+            return copy
+        }
         latest[key] = writes.count
-        writes.append(Write(kind: kind, key: key, value: copy))
+        writes.append(Write(key: key, value: copy))
+        replayOrder = nil
     }
 
     /// What the latest write of a key left.
@@ -160,18 +169,26 @@ final class ViewWrites: @unchecked Sendable {
     /// What the latest recorded write of `key` left, or `nil` if none was recorded.
     func recorded(_ key: [UInt8]) -> Recorded? {
         guard let index = latest[key] else { return nil }
-        let write = writes[index]
-        return write.kind == .delete ? .deleted : .value(UnsafeRawBufferPointer(write.value))
+        return writes[index].value.map { .value(UnsafeRawBufferPointer($0)) } ?? .deleted
     }
 
-    /// Makes the writes, in the order they were recorded, in `database` of `txn`.
+    /// Sorts each key's latest write by key, for `replay`. Call once recording is done.
+    func sortForReplay() {
+        replayOrder = latest.values.sorted { writes[$0].key.lexicographicallyPrecedes(writes[$1].key) }
+    }
+
+    /// Makes each key's latest write, in key order, in `database` of `txn`.
     func replay(in txn: Transaction, database: Database) throws {
-        for write in writes {
-            try write.key.withUnsafeBytes { key in
-                switch write.kind {
-                case .put: try txn.put(database, key: key, value: UnsafeRawBufferPointer(write.value))
-                case .append: try txn.put(database, key: key, value: UnsafeRawBufferPointer(write.value), flags: .append)
-                case .delete: try txn.delete(database, key: key)
+        if replayOrder == nil { sortForReplay() }
+        try txn.withCursor(database) { cursor in
+            for index in replayOrder! {
+                let write = writes[index]
+                try write.key.withUnsafeBytes { key in
+                    if let value = write.value {
+                        try cursor.put(key, UnsafeRawBufferPointer(value))
+                    } else {
+                        try cursor.delete(key)
+                    }
                 }
             }
         }
