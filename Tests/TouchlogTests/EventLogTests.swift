@@ -237,6 +237,85 @@ struct IdempotencyGenerationTests {
         }
     }
 
+    /// Batches prepared outside the write transaction (`prepare`), each while the one before it is
+    /// appended, as ingest does, get the outcomes plain appends get: the same random stream with
+    /// re-sends and conflicts, in the same random batches, gives the same outcomes and positions.
+    @Test func preparedBatchesGetThePlainAppendsOutcomes() throws {
+        let seed = testSeed()
+        var rng = SeededRandom(seed: seed)
+        try withTemporaryDirectory { directory in
+            var options = EventLog.Options(create: true, durable: false)
+            options.idGenerationSize = 32
+            let plain = try EventLog(path: directory + "/plain.db", options: options)
+            let prepared = try EventLog(path: directory + "/prepared.db", options: options)
+            let decoder = EventDecoder()
+            let lines = (0..<900).map { TestEvents.random(index: $0, customers: 30, using: &rng) }
+            var batches: [[Result<DecodedEvent, EventRejection>]] = []
+            var cursor = 0, sent: [String] = []
+            while cursor < lines.count {
+                let size = Int.random(in: 1...70, using: &rng)
+                var batch = Array(lines[cursor..<min(cursor + size, lines.count)])
+                cursor += size
+                for _ in 0..<Int.random(in: 0...3, using: &rng) where !sent.isEmpty {
+                    let old = sent.randomElement(using: &rng)!
+                    // A re-send, or a conflict (another time under the same id).
+                    batch.append(Bool.random(using: &rng) ? old : old.replacingOccurrences(of: "\"time\":\"2025-", with: "\"time\":\"2024-"))
+                }
+                sent += batch
+                batches.append(try batch.map { .success(try decoder.decodeValid($0)) })
+            }
+            var next = try prepared.prepare(batches[0])
+            for (index, batch) in batches.enumerated() {
+                let expected = try plain.append(batch, partial: true)
+                // The next batch is looked up before this one is written, as `Ingestor` does.
+                let current = next
+                if index + 1 < batches.count { next = try prepared.prepare(batches[index + 1]) }
+                let result = try prepared.append(current, partial: true)
+                #expect(result.outcomes == expected.outcomes && result.head == expected.head, "seed \(seed), batch \(index)")
+            }
+            #expect(try prepared.verify().isClean, "seed \(seed)")
+        }
+    }
+
+    /// A batch prepared before its re-sends' generations were sealed still finds them: the append
+    /// searches the generations sealed since `prepare`.
+    @Test func aBatchPreparedBeforeGenerationsSealFindsItsResends() throws {
+        try withTemporaryDirectory { directory in
+            var options = EventLog.Options(create: true, durable: false)
+            options.idGenerationSize = 8
+            let log = try EventLog(path: directory + "/log.db", options: options)
+            let decoder = EventDecoder()
+            let events = (0..<30).map { TestEvents.purchase(id: "e\($0)", subject: "c\($0 % 4)", time: "2025-01-01T10:00:\(10 + $0)Z") }
+            _ = try log.append(try events[0..<5].map { try decoder.decodeValid($0) })  // generation 0, open
+            let conflict = events[4].replacingOccurrences(of: "2025-", with: "2024-")
+            let batch = try log.prepare([events[2], conflict, events[29]].map { .success(try decoder.decodeValid($0)) })
+            _ = try log.append(try events[5..<20].map { try decoder.decodeValid($0) })  // seals generations 0 and 1
+            let result = try log.append(batch, partial: true)
+            #expect(result.outcomes[0] == .duplicate(3))
+            guard case .rejected(let rejection) = result.outcomes[1] else {
+                Issue.record("expected a conflict, got \(result.outcomes[1])")
+                return
+            }
+            #expect(rejection.conflictingPosition == 5)
+            #expect(result.outcomes[2] == .stored(21))
+        }
+    }
+
+    /// What one log's `prepare` found is not trusted by another log: it searches everything.
+    @Test func aBatchPreparedByAnotherLogIsLookedUpAgain() throws {
+        try withTemporaryDirectory { directory in
+            var options = EventLog.Options(create: true, durable: false)
+            options.idGenerationSize = 4
+            let (a, b) = (try EventLog(path: directory + "/a.db", options: options), try EventLog(path: directory + "/b.db", options: options))
+            let decoder = EventDecoder()
+            let events = (0..<12).map { TestEvents.purchase(id: "e\($0)", subject: "c1", time: "2025-01-01T10:00:\(10 + $0)Z") }
+            _ = try a.append(try events.map { try decoder.decodeValid($0) })  // e9 at 10, in sealed generation 2
+            _ = try b.append(try ([events[9]] + events[0..<9] + events[10...]).map { try decoder.decodeValid($0) })  // e9 at 1
+            let prepared = try a.prepare([.success(try decoder.decodeValid(events[9]))])
+            #expect(try b.append(prepared).outcomes == [.duplicate(1)])
+        }
+    }
+
     @Test func customerHistoriesMatchAFilterOfTheLog() throws {
         try withTemporaryLog { log, _ in
             var rng = SeededRandom(seed: 3)

@@ -147,10 +147,14 @@ public struct Ingestor {
     /// An append running on the writer queue; `result` is set before `done` is signalled.
     private final class InFlightAppend: @unchecked Sendable {
         let batch: PendingBatch
+        let prepared: EventLog.PreparedBatch?
         let done = DispatchSemaphore(value: 0)
         var result: Result<AppendResult, any Error>?
 
-        init(batch: PendingBatch) { self.batch = batch }
+        init(batch: PendingBatch, prepared: EventLog.PreparedBatch?) {
+            self.batch = batch
+            self.prepared = prepared
+        }
     }
 
     /// The batch being filled, the batch being appended, and the totals so far.
@@ -199,8 +203,12 @@ public struct Ingestor {
             if batch.inputs.count >= ingestor.options.batchSize { try flush(onBatch) }
         }
 
-        /// Hands the filled batch to the writer, after settling the one before it.
+        /// Hands the filled batch to the writer, after settling the one before it. The batch's ids
+        /// are looked up in the index's sealed generations first, while the one before it is
+        /// still being written (`EventLog.prepare`; if that fails, the append looks them all up,
+        /// and reports any storage error itself).
         mutating func flush(_ onBatch: (Batch, Summary) throws -> Void) throws {
+            let prepared = batch.inputs.isEmpty || summary.stopped ? nil : try? ingestor.log.prepare(batch.inputs)
             try settle(onBatch)
             guard !batch.inputs.isEmpty else { return }
             let pending = batch
@@ -215,10 +223,12 @@ public struct Ingestor {
                 try report(pending, outcomes, onBatch)
                 return
             }
-            let append = InFlightAppend(batch: pending)
+            let append = InFlightAppend(batch: pending, prepared: prepared)
             let log = ingestor.log, partial = ingestor.options.partial
             writer.async {
-                append.result = Result { try log.append(append.batch.inputs, partial: partial) }
+                append.result = Result {
+                    if let prepared = append.prepared { try log.append(prepared, partial: partial) } else { try log.append(append.batch.inputs, partial: partial) }
+                }
                 log.releaseMappedPages()
                 append.done.signal()
             }

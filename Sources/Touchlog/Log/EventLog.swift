@@ -213,6 +213,41 @@ public final class EventLog: Sendable {
 
     // MARK: - Appending
 
+    /// A batch whose idempotency keys were looked up, outside any write transaction, in the sealed
+    /// generations of the index (which never change): its append then searches only the
+    /// generations sealed since and the open one. That keeps the write transaction, the one part
+    /// of an append nothing can overlap with, short: bulk ingest prepares each batch while the one
+    /// before it is written. Made by `prepare`; append it to the log that prepared it.
+    public struct PreparedBatch: Sendable {
+        /// The decoded events and rejections, as given to `prepare`.
+        public let inputs: [Result<DecodedEvent, EventRejection>]
+        /// Each input's idempotency key (`nil` for a rejection).
+        let keys: [IdempotencyKey?]
+        /// The log that looked the keys up.
+        let log: ObjectIdentifier
+        /// Generations below this were searched, finding `found`.
+        let searchedBelow: UInt32
+        let found: [IdempotencyKey: UInt64]
+    }
+
+    /// Looks a batch's keys up in the sealed generations of the idempotency index, in a read
+    /// snapshot, for `append(_:partial:)`; runs beside appends.
+    public func prepare(_ inputs: [Result<DecodedEvent, EventRejection>]) throws(TouchlogError) -> PreparedBatch {
+        let keys = Self.keys(of: inputs)
+        let (sealed, found) = try withSnapshot("looking up the ids of \(inputs.count) events") { txn in
+            let lookup = try IdIndexLookup(log: self, txn: txn, head: try readMetadata(txn).head)
+            return (lookup.sealedGenerations, try lookup.positions(of: keys.compactMap { $0 }, sealedOnly: true))
+        }
+        return PreparedBatch(inputs: inputs, keys: keys, log: ObjectIdentifier(self), searchedBelow: sealed, found: found)
+    }
+
+    private static func keys(of inputs: [Result<DecodedEvent, EventRejection>]) -> [IdempotencyKey?] {
+        inputs.map { input in
+            guard case .success(let decoded) = input else { return nil }
+            return IdempotencyKey(source: decoded.event.source, id: decoded.event.id)
+        }
+    }
+
     /// Appends a batch in one durable write transaction.
     ///
     /// Each input is a decoded event or the rejection its decoding produced. An event whose
@@ -225,6 +260,13 @@ public final class EventLog: Sendable {
     public func append(
         _ inputs: [Result<DecodedEvent, EventRejection>], partial: Bool = false
     ) throws(TouchlogError) -> AppendResult {
+        try append(PreparedBatch(inputs: inputs, keys: Self.keys(of: inputs), log: ObjectIdentifier(self), searchedBelow: 0, found: [:]), partial: partial)
+    }
+
+    /// Appends a prepared batch (see `prepare`) in one durable write transaction, with the outcomes
+    /// of `append(_:partial:)` for its inputs.
+    public func append(_ batch: PreparedBatch, partial: Bool = false) throws(TouchlogError) -> AppendResult {
+        let inputs = batch.inputs
         let hasInvalid = inputs.contains { if case .failure = $0 { true } else { false } }
         if hasInvalid && !partial {
             return try AppendResult(outcomes: inputs.map { input in
@@ -237,7 +279,7 @@ public final class EventLog: Sendable {
         let now = Timestamp.now
         do {
             return try environment.write { txn in
-                let outcome = try appendInTransaction(txn, inputs, now: now)
+                let outcome = try appendInTransaction(txn, batch, now: now)
                 if !partial && !outcome.rejections.isEmpty { throw BatchRejected(result: outcome) }
                 return outcome
             }
@@ -261,18 +303,19 @@ public final class EventLog: Sendable {
 
     private struct BatchRejected: Error { let result: AppendResult }
 
-    private func appendInTransaction(
-        _ txn: Transaction, _ inputs: [Result<DecodedEvent, EventRejection>], now: Timestamp
-    ) throws -> AppendResult {
+    private func appendInTransaction(_ txn: Transaction, _ batch: PreparedBatch, now: Timestamp) throws -> AppendResult {
+        let (inputs, keys) = (batch.inputs, batch.keys)
         var metadata = try readMetadata(txn)
         let headBefore = metadata.head
         let recordedAt = max(now, metadata.lastRecordedAt)
-        let index = try IdIndexLookup(log: self, txn: txn, head: headBefore)
-        let keys = inputs.map { input -> IdempotencyKey? in
-            guard case .success(let decoded) = input else { return nil }
-            return IdempotencyKey(source: decoded.event.source, id: decoded.event.id)
+        // What `prepare` found holds if it searched this log's sealed generations (no fewer are
+        // sealed now, unless the database was replaced meanwhile); the rest is searched here.
+        let prepared = batch.log == ObjectIdentifier(self) && batch.searchedBelow <= UInt32(clamping: headBefore / generationSize)
+        var storedBefore = prepared ? batch.found : [:]
+        let index = try IdIndexLookup(log: self, txn: txn, head: headBefore, searchedBelow: prepared ? batch.searchedBelow : 0)
+        for (key, position) in try index.positions(of: keys.compactMap { $0 }.filter { storedBefore[$0] == nil }) {
+            storedBefore[key] = position
         }
-        let storedBefore = try index.positions(of: keys.compactMap { $0 })
         // What happens to each input, decided before anything is written, so that the views can
         // fold the stored events while the log is written (see `startProjecting`).
         var storedInBatch: [IdempotencyKey: (position: UInt64, input: Int)] = [:]

@@ -5,19 +5,27 @@ import Synchronization
 /// generation by direct lookup, sealed generations only where their Bloom filter says the key
 /// may be, newest first. Batches are probed one generation at a time, so that each filter is
 /// read from cache for the whole batch.
+///
+/// Sealed generations never change, so their part of a batch's lookups can run in any snapshot
+/// that has them sealed, outside the write transaction (`EventLog.prepare`); the transaction then
+/// searches only the generations sealed since, and the open one (`searchedBelow`).
 struct IdIndexLookup {
     let log: EventLog
     let txn: Transaction
     /// Generations below this are sealed and have filters.
     let sealedGenerations: UInt32
+    /// Generations below this were searched already; this lookup searches the others.
+    let searchedBelow: UInt32
+    /// The filters of generations `searchedBelow..<sealedGenerations`.
     let filters: [BloomFilter]
 
-    init(log: EventLog, txn: Transaction, head: UInt64) throws {
+    init(log: EventLog, txn: Transaction, head: UInt64, searchedBelow: UInt32 = 0) throws {
         self.log = log
         self.txn = txn
         // Clamped: a damaged head then fails on the first missing filter instead of trapping.
         sealedGenerations = UInt32(clamping: head / log.generationSize)
-        filters = try (0..<sealedGenerations).map { try log.filter(of: $0, in: txn) }
+        self.searchedBelow = min(searchedBelow, sealedGenerations)
+        filters = try (self.searchedBelow..<sealedGenerations).map { try log.filter(of: $0, in: txn) }
     }
 
     /// The position stored under `key`, or `nil`.
@@ -25,22 +33,23 @@ struct IdIndexLookup {
         try positions(of: [key])[key]
     }
 
-    /// The positions stored under those of `keys` that are stored.
-    func positions(of keys: [IdempotencyKey]) throws -> [IdempotencyKey: UInt64] {
+    /// The positions stored under those of `keys` that are stored in the generations this lookup
+    /// searches: the open one (unless `sealedOnly`) and the sealed ones from `searchedBelow` up.
+    func positions(of keys: [IdempotencyKey], sealedOnly: Bool = false) throws -> [IdempotencyKey: UInt64] {
         var found: [IdempotencyKey: UInt64] = [:]
         var pending: [IdempotencyKey] = []
         pending.reserveCapacity(keys.count)
         for key in keys {
-            if let position = try lookup(key, generation: sealedGenerations) {
+            if !sealedOnly, let position = try lookup(key, generation: sealedGenerations) {
                 found[key] = position
             } else {
                 pending.append(key)
             }
         }
         var generation = sealedGenerations
-        while generation > 0, !pending.isEmpty {
+        while generation > searchedBelow, !pending.isEmpty {
             generation -= 1
-            let filter = filters[Int(generation)]
+            let filter = filters[Int(generation - searchedBelow)]
             var remaining: [IdempotencyKey] = []
             remaining.reserveCapacity(pending.count)
             for key in pending {
