@@ -277,6 +277,40 @@ struct IdempotencyGenerationTests {
         }
     }
 
+    /// Ingest of the log alone looks each batch up while the one before is written; it stores,
+    /// acknowledges and rejects exactly what ingest with inline views (which looks up inside the
+    /// transaction) does, re-sends and conflicts across tiny generations included.
+    @Test func ingestOfTheLogAloneGetsTheOutcomesOfIngestWithViews() throws {
+        let seed = testSeed()
+        var rng = SeededRandom(seed: seed)
+        let lines = (0..<700).map { TestEvents.random(index: $0, customers: 25, using: &rng) }
+        var input: [String] = []
+        for line in lines {
+            input.append(line)
+            if Int.random(in: 0..<10, using: &rng) == 0, let old = input.randomElement(using: &rng) {
+                input.append(Bool.random(using: &rng) ? old : old.replacingOccurrences(of: "\"time\":\"2025-", with: "\"time\":\"2024-"))
+            }
+        }
+        try withTemporaryDirectory { directory in
+            let file = directory + "/in.ndjson"
+            try input.joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
+            var summaries: [Ingestor.Summary] = []
+            for inline in [true, false] {
+                var options = EventLog.Options(create: true, durable: false)
+                options.idGenerationSize = 16
+                options.inlineViews = inline
+                let log = try EventLog(path: directory + "/\(inline).db", options: options)
+                let descriptor = open(file, O_RDONLY)
+                defer { close(descriptor) }
+                summaries.append(try Ingestor(log: log, options: .init(batchSize: 23, partial: true)).ingest(from: LineReader(fileDescriptor: descriptor)))
+                #expect(try log.verify().isClean, "seed \(seed)")
+            }
+            #expect(summaries[0].stored == 700 && summaries[0].duplicates + summaries[0].rejected == input.count - 700, "seed \(seed)")
+            #expect(summaries[1].stored == summaries[0].stored && summaries[1].duplicates == summaries[0].duplicates, "seed \(seed)")
+            #expect(summaries[1].rejected == summaries[0].rejected && summaries[1].head == summaries[0].head, "seed \(seed)")
+        }
+    }
+
     /// A batch prepared before its re-sends' generations were sealed still finds them: the append
     /// searches the generations sealed since `prepare`.
     @Test func aBatchPreparedBeforeGenerationsSealFindsItsResends() throws {
