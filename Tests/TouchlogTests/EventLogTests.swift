@@ -193,12 +193,18 @@ struct EventLogTests {
 /// re-sends of old events are found through the generation filters, conflicts too, and a random
 /// stream appended in random batches holds each (source, id) exactly once.
 struct IdempotencyGenerationTests {
+    /// A new, non-durable log's options with id generations of `size` events.
+    static func options(generationSize size: UInt32) -> EventLog.Options {
+        var options = EventLog.Options(create: true, durable: false)
+        options.idGenerationSize = size
+        return options
+    }
+
     @Test func resendsAndConflictsAreFoundInSealedGenerations() throws {
         let seed = testSeed()
         var rng = SeededRandom(seed: seed)
         try withTemporaryDirectory { directory in
-            var options = EventLog.Options(create: true, durable: false)
-            options.idGenerationSize = 50
+            let options = Self.options(generationSize: 50)
             let log = try EventLog(path: directory + "/log.db", options: options)
             let decoder = EventDecoder()
             let lines = (0..<1200).map { TestEvents.random(index: $0, customers: 40, using: &rng) }
@@ -244,8 +250,7 @@ struct IdempotencyGenerationTests {
         let seed = testSeed()
         var rng = SeededRandom(seed: seed)
         try withTemporaryDirectory { directory in
-            var options = EventLog.Options(create: true, durable: false)
-            options.idGenerationSize = 32
+            let options = Self.options(generationSize: 32)
             let plain = try EventLog(path: directory + "/plain.db", options: options)
             let prepared = try EventLog(path: directory + "/prepared.db", options: options)
             let decoder = EventDecoder()
@@ -296,8 +301,7 @@ struct IdempotencyGenerationTests {
             try input.joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
             var summaries: [Ingestor.Summary] = []
             for inline in [true, false] {
-                var options = EventLog.Options(create: true, durable: false)
-                options.idGenerationSize = 16
+                var options = Self.options(generationSize: 16)
                 options.inlineViews = inline
                 let log = try EventLog(path: directory + "/\(inline).db", options: options)
                 let descriptor = open(file, O_RDONLY)
@@ -315,8 +319,7 @@ struct IdempotencyGenerationTests {
     /// searches the generations sealed since `prepare`.
     @Test func aBatchPreparedBeforeGenerationsSealFindsItsResends() throws {
         try withTemporaryDirectory { directory in
-            var options = EventLog.Options(create: true, durable: false)
-            options.idGenerationSize = 8
+            let options = Self.options(generationSize: 8)
             let log = try EventLog(path: directory + "/log.db", options: options)
             let decoder = EventDecoder()
             let events = (0..<30).map { TestEvents.purchase(id: "e\($0)", subject: "c\($0 % 4)", time: "2025-01-01T10:00:\(10 + $0)Z") }
@@ -338,8 +341,7 @@ struct IdempotencyGenerationTests {
     /// What one log's `prepare` found is not trusted by another log: it searches everything.
     @Test func aBatchPreparedByAnotherLogIsLookedUpAgain() throws {
         try withTemporaryDirectory { directory in
-            var options = EventLog.Options(create: true, durable: false)
-            options.idGenerationSize = 4
+            let options = Self.options(generationSize: 4)
             let (a, b) = (try EventLog(path: directory + "/a.db", options: options), try EventLog(path: directory + "/b.db", options: options))
             let decoder = EventDecoder()
             let events = (0..<12).map { TestEvents.purchase(id: "e\($0)", subject: "c1", time: "2025-01-01T10:00:\(10 + $0)Z") }

@@ -216,8 +216,8 @@ public final class EventLog: Sendable {
     /// A batch whose idempotency keys were looked up, outside any write transaction, in the sealed
     /// generations of the index (which never change): its append then searches only the
     /// generations sealed since and the open one. That keeps the write transaction, the one part
-    /// of an append nothing can overlap with, short: bulk ingest prepares each batch while the one
-    /// before it is written. Made by `prepare`; append it to the log that prepared it.
+    /// of an append nothing can overlap with, short: ingest of the log alone prepares each batch
+    /// while the one before it is written. Made by `prepare`; append it to the log that prepared it.
     public struct PreparedBatch: Sendable {
         /// The decoded events and rejections, as given to `prepare`.
         public let inputs: [Result<DecodedEvent, EventRejection>]
