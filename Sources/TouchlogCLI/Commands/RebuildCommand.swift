@@ -26,7 +26,7 @@ struct RebuildCommand: ParsableCommand {
     var chunkSize = 200_000
 
     @Option(help: ArgumentHelp(
-        "Memory for the views a rebuild holds at once, in MB; customers are rebuilt in as many groups as this requires (default: 48).",
+        "Memory for the views a rebuild holds at once, in MB; customers are rebuilt in as many groups as this requires (default: \(EventLog.Options().rebuildPassBytes >> 20)).",
         valueName: "MB"
     ))
     var memory: Int?
