@@ -26,8 +26,8 @@ extension EventLog {
     /// Walks the whole log and its indexes in one snapshot and reports every inconsistency:
     /// gaps in positions, records that fail their checksum or do not decode, recordedAt going
     /// backwards, JSON kept apart that is missing or fails its checksum, idempotency entries
-    /// missing or pointing elsewhere, sealed generations whose filter misses a key, broken
-    /// customer chains, and totals that do not add up.
+    /// missing or pointing elsewhere, sealed generations (or groups of them) whose filter misses
+    /// a key, broken customer chains, and totals that do not add up.
     ///
     /// - Parameter progress: called now and then with the events checked so far and the head.
     public func verify(progress: ((UInt64, UInt64) -> Void)? = nil) throws(TouchlogError) -> VerificationReport {
@@ -37,13 +37,25 @@ extension EventLog {
             // A damaged head is reported below; the filters checked are those the events fill.
             let stored = UInt64(try txn.statistics(events).entries)
             let sealed = UInt32(clamping: min(metadata.head, stored) / generationSize)
-            var filters: [UInt32: BloomFilter] = [:]
+            var filters: [IdFilterNode: BloomFilter] = [:]
             for generation in 0..<sealed {
-                if let bytes = try txn.get(idFilters, key: withUnsafeBytes(of: generation.bigEndian) { Array($0) }),
-                   let filter = BloomFilter(bytes: bytes) {
-                    filters[generation] = filter
+                if let bytes = try txn.get(idFilters, key: IdFilterNode(level: 0, first: generation).key), let filter = BloomFilter(bytes: bytes) {
+                    filters[IdFilterNode(level: 0, first: generation)] = filter
                 } else {
                     report.report("the filter of sealed id generation \(generation) is missing or damaged")
+                }
+            }
+            // Group filters are checked where they exist (a log written before them has none).
+            for level in stride(from: UInt8(1), through: IdFilterNode.topLevel(below: UInt64(sealed)), by: 1) {
+                let span = IdFilterNode.span(level: level)
+                for first in stride(from: UInt64(0), to: UInt64(sealed) - UInt64(sealed) % span, by: Int(span)) {
+                    let node = IdFilterNode(level: level, first: UInt32(first))
+                    guard let bytes = try txn.get(idFilters, key: node.key) else { continue }
+                    if let filter = BloomFilter(bytes: bytes) {
+                        filters[node] = filter
+                    } else {
+                        report.report("the filter of id generations \(node.first)..<\(node.end) is damaged")
+                    }
                 }
             }
             var chains: [String: CustomerState] = [:]
@@ -126,7 +138,7 @@ extension EventLog {
     }
 
     private func checkIdIndex(
-        _ txn: Transaction, _ key: IdempotencyKey, position: UInt64, filters: [UInt32: BloomFilter],
+        _ txn: Transaction, _ key: IdempotencyKey, position: UInt64, filters: [IdFilterNode: BloomFilter],
         _ report: inout VerificationReport
     ) {
         let generation = generation(of: position)
@@ -138,8 +150,17 @@ extension EventLog {
             if PositionKey.decode(value) != position {
                 report.report("position \(position): event_ids points to position \(PositionKey.decode(value) ?? 0)")
             }
-            if let filter = filters[generation], !filter.mayContain(key) {
-                report.report("position \(position): the filter of id generation \(generation) does not hold its key")
+            var level: UInt8 = 0
+            while true {
+                let span = IdFilterNode.span(level: level)
+                let node = IdFilterNode(level: level, first: generation - UInt32(UInt64(generation) % span))
+                if level > 0 && filters[node] == nil { break }
+                if let filter = filters[node], !filter.mayContain(key) {
+                    report.report(level == 0
+                        ? "position \(position): the filter of id generation \(generation) does not hold its key"
+                        : "position \(position): the filter of id generations \(node.first)..<\(node.end) does not hold its key")
+                }
+                level += 1
             }
         } catch {
             report.report("position \(position): event_ids entry unreadable (\(error))")

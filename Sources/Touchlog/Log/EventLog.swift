@@ -74,8 +74,8 @@ public final class EventLog: Sendable {
     let meta: Database
     /// Events per idempotency-index generation, as stored in the database.
     let generationSize: UInt64
-    /// Bloom filters of sealed generations, which never change once written.
-    let filterCache = Mutex<[UInt32: BloomFilter]>([:])
+    /// Bloom filters of sealed generations and of their groups, which never change once written.
+    let filterCache = Mutex<[IdFilterNode: BloomFilter]>([:])
     /// RFM populations of recent (head, as-of day) pairs, so that one customer's loyalty does not
     /// rescan every profile for each question about the same day.
     let scorerCache = Mutex<[ScorerKey: RFMScorer]>([:])
@@ -370,23 +370,6 @@ public final class EventLog: Sendable {
     /// The idempotency-index generation of a position (clamped, so that a damaged key read by
     /// `verify` is reported rather than trapped on).
     func generation(of position: UInt64) -> UInt32 { UInt32(clamping: (max(position, 1) - 1) / generationSize) }
-
-    /// Writes the Bloom filter of every generation that the append from `oldHead` to `newHead` filled.
-    private func sealGenerations(_ txn: Transaction, from oldHead: UInt64, to newHead: UInt64) throws {
-        for sealed in (oldHead / generationSize)..<(newHead / generationSize) {
-            let generation = UInt32(sealed)
-            var filter = BloomFilter(capacity: Int(generationSize))
-            try txn.withCursor(eventIds) { cursor in
-                let start = IdempotencyKey(low: 0, high: 0).indexKey(generation: generation)
-                var entry = try start.withUnsafeBytes { try cursor.seek(atOrAfter: $0) }
-                while let current = entry, let parsed = IdempotencyKey.parse(indexKey: current.key), parsed.generation == generation {
-                    filter.insert(parsed.key)
-                    entry = try cursor.next()
-                }
-            }
-            try txn.put(idFilters, key: withUnsafeBytes(of: generation.bigEndian) { Array($0) }, value: filter.bytes)
-        }
-    }
 
     /// The outcome for an event whose idempotency key is already stored at `position`.
     private func resend(

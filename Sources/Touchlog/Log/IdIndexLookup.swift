@@ -1,10 +1,37 @@
 import LMDB
 import Synchronization
 
+/// A Bloom filter of the idempotency index: of one sealed generation (level 0), or of a group of
+/// 16^level consecutive sealed generations starting at `first`. Groups of 16 are filtered as one
+/// once they are all sealed, and groups of 16 groups likewise, so that a new key (the common case)
+/// is ruled out by about 16 filters per level, not one per generation: a log of 10 M events has
+/// 152 generations but 9 group filters and 8 generation filters to probe.
+struct IdFilterNode: Hashable, Sendable {
+    let level: UInt8
+    let first: UInt32
+
+    static let fanOut: UInt64 = 16
+
+    /// The generations it covers: 16^level of them.
+    var span: UInt64 { Self.span(level: level) }
+    /// The generation after the last it covers.
+    var end: UInt64 { UInt64(first) + span }
+
+    static func span(level: UInt8) -> UInt64 { (0..<level).reduce(1) { product, _ in product * fanOut } }
+
+    /// The `id_filters` key: the generation (4 bytes BE) for level 0, as format 2 stores it; the
+    /// level and the first generation (5 bytes) for a group.
+    var key: [UInt8] {
+        let generation = withUnsafeBytes(of: first.bigEndian) { Array($0) }
+        return level == 0 ? generation : [level] + generation
+    }
+}
+
 /// Finds the position stored under an idempotency key, inside one transaction: the open
-/// generation by direct lookup, sealed generations only where their Bloom filter says the key
-/// may be, newest first. Batches are probed one generation at a time, so that each filter is
-/// read from cache for the whole batch.
+/// generation by direct lookup, sealed generations only where their Bloom filters say the key may
+/// be. The sealed generations are probed through the largest group filters that cover them
+/// (`IdFilterNode`), newest first; a key a group may hold is probed in its members. Batches are
+/// probed one filter at a time, so that each filter is read from cache for the whole batch.
 ///
 /// Sealed generations never change, so their part of a batch's lookups can run in any snapshot
 /// that has them sealed, outside the write transaction (`EventLog.prepare`); the transaction then
@@ -16,8 +43,8 @@ struct IdIndexLookup {
     let sealedGenerations: UInt32
     /// Generations below this were searched already; this lookup searches the others.
     let searchedBelow: UInt32
-    /// The filters of generations `searchedBelow..<sealedGenerations`.
-    let filters: [BloomFilter]
+    /// The filters covering generations `searchedBelow..<sealedGenerations`, newest first.
+    private let cover: [(node: IdFilterNode, filter: BloomFilter)]
 
     init(log: EventLog, txn: Transaction, head: UInt64, searchedBelow: UInt32 = 0) throws {
         self.log = log
@@ -25,7 +52,36 @@ struct IdIndexLookup {
         // Clamped: a damaged head then fails on the first missing filter instead of trapping.
         sealedGenerations = UInt32(clamping: head / log.generationSize)
         self.searchedBelow = min(searchedBelow, sealedGenerations)
-        filters = try (self.searchedBelow..<sealedGenerations).map { try log.filter(of: $0, in: txn) }
+        cover = try Self.cover(log: log, txn: txn, from: UInt64(self.searchedBelow), to: UInt64(sealedGenerations), maxLevel: .max)
+    }
+
+    /// The filters that cover generations `lower..<upper` (all sealed), newest first: at each
+    /// step the largest stored group (of at most `maxLevel`) that ends where the cover has reached
+    /// and starts at or above `lower`; single generations where no group fits.
+    private static func cover(
+        log: EventLog, txn: Transaction, from lower: UInt64, to upper: UInt64, maxLevel: UInt8
+    ) throws -> [(node: IdFilterNode, filter: BloomFilter)] {
+        var nodes: [(node: IdFilterNode, filter: BloomFilter)] = []
+        var end = upper
+        while end > lower {
+            var level = min(maxLevel, IdFilterNode.topLevel(below: end))
+            var chosen: (node: IdFilterNode, filter: BloomFilter)?
+            while level > 0, chosen == nil {
+                let span = IdFilterNode.span(level: level)
+                if end % span == 0, end - span >= lower {
+                    let node = IdFilterNode(level: level, first: UInt32(end - span))
+                    if let filter = try log.groupFilter(of: node, in: txn) { chosen = (node, filter) }
+                }
+                level -= 1
+            }
+            if chosen == nil {
+                let node = IdFilterNode(level: 0, first: UInt32(end - 1))
+                chosen = (node, try log.filter(of: node.first, in: txn))
+            }
+            nodes.append(chosen!)
+            end -= chosen!.node.span
+        }
+        return nodes
     }
 
     /// The position stored under `key`, or `nil`.
@@ -46,22 +102,37 @@ struct IdIndexLookup {
                 pending.append(key)
             }
         }
-        var generation = sealedGenerations
-        while generation > searchedBelow, !pending.isEmpty {
-            generation -= 1
-            let filter = filters[Int(generation - searchedBelow)]
-            var remaining: [IdempotencyKey] = []
+        _ = try search(pending, in: cover, found: &found)
+        return found
+    }
+
+    /// Searches `keys` in the generations under `nodes` (newest first), adding those found to
+    /// `found`; returns the others.
+    private func search(
+        _ keys: [IdempotencyKey], in nodes: [(node: IdFilterNode, filter: BloomFilter)], found: inout [IdempotencyKey: UInt64]
+    ) throws -> [IdempotencyKey] {
+        var pending = keys
+        for (node, filter) in nodes where !pending.isEmpty {
+            var remaining: [IdempotencyKey] = [], candidates: [IdempotencyKey] = []
             remaining.reserveCapacity(pending.count)
             for key in pending {
-                if filter.mayContain(key), let position = try lookup(key, generation: generation) {
-                    found[key] = position
-                } else {
-                    remaining.append(key)
+                if filter.mayContain(key) { candidates.append(key) } else { remaining.append(key) }
+            }
+            guard !candidates.isEmpty else {
+                pending = remaining
+                continue
+            }
+            if node.level == 0 {
+                for key in candidates {
+                    if let position = try lookup(key, generation: node.first) { found[key] = position } else { remaining.append(key) }
                 }
+            } else {
+                let members = try Self.cover(log: log, txn: txn, from: UInt64(node.first), to: node.end, maxLevel: node.level - 1)
+                remaining += try search(candidates, in: members, found: &found)
             }
             pending = remaining
         }
-        return found
+        return pending
     }
 
     private func lookup(_ key: IdempotencyKey, generation: UInt32) throws -> UInt64? {
@@ -72,15 +143,70 @@ struct IdIndexLookup {
     }
 }
 
+extension IdFilterNode {
+    /// The highest level whose span is at most `generations`.
+    static func topLevel(below generations: UInt64) -> UInt8 {
+        var level: UInt8 = 0
+        while span(level: level + 1) <= generations { level += 1 }
+        return level
+    }
+}
+
 extension EventLog {
     /// The Bloom filter of a sealed generation, cached after the first read (it never changes).
     func filter(of generation: UInt32, in txn: Transaction) throws -> BloomFilter {
-        if let cached = filterCache.withLock({ $0[generation] }) { return cached }
-        guard let bytes = try txn.get(idFilters, key: withUnsafeBytes(of: generation.bigEndian) { Array($0) }),
-              let filter = BloomFilter(bytes: bytes)
-        else { throw TouchlogError(.corruption, "the filter of sealed id generation \(generation) is missing or damaged; run `touchlog verify`") }
-        filterCache.withLock { $0[generation] = filter }
+        guard let filter = try storedFilter(of: IdFilterNode(level: 0, first: generation), in: txn) else {
+            throw TouchlogError(.corruption, "the filter of sealed id generation \(generation) is missing or damaged; run `touchlog verify`")
+        }
         return filter
+    }
+
+    /// The Bloom filter of a group of sealed generations, or `nil` if it was not written (yet: a
+    /// log written before group filters has none until its next append seals a generation).
+    func groupFilter(of node: IdFilterNode, in txn: Transaction) throws -> BloomFilter? {
+        try storedFilter(of: node, in: txn)
+    }
+
+    private func storedFilter(of node: IdFilterNode, in txn: Transaction) throws -> BloomFilter? {
+        if let cached = filterCache.withLock({ $0[node] }) { return cached }
+        guard let bytes = try txn.get(idFilters, key: node.key) else { return nil }
+        guard let filter = BloomFilter(bytes: bytes) else {
+            throw TouchlogError(.corruption, "the id filter of generations \(node.first)..<\(node.end) is damaged; run `touchlog verify`")
+        }
+        filterCache.withLock { $0[node] = filter }
+        return filter
+    }
+
+    /// Writes the Bloom filter of every generation that the append from `oldHead` to `newHead`
+    /// filled, and of every group of generations now all sealed that has none.
+    func sealGenerations(_ txn: Transaction, from oldHead: UInt64, to newHead: UInt64) throws {
+        let (before, after) = (oldHead / generationSize, newHead / generationSize)
+        guard after > before else { return }
+        for generation in before..<after {
+            try writeFilter(of: IdFilterNode(level: 0, first: UInt32(generation)), in: txn)
+        }
+        // Lower levels first: a group's members are written before it.
+        for level in stride(from: UInt8(1), through: IdFilterNode.topLevel(below: after), by: 1) {
+            let span = IdFilterNode.span(level: level)
+            for first in stride(from: 0, to: after - after % span, by: Int(span)) {
+                let node = IdFilterNode(level: level, first: UInt32(first))
+                if try txn.get(idFilters, key: node.key) == nil { try writeFilter(of: node, in: txn) }
+            }
+        }
+    }
+
+    /// Writes the filter of `node` from the keys of its generations in `event_ids`.
+    private func writeFilter(of node: IdFilterNode, in txn: Transaction) throws {
+        var filter = BloomFilter(capacity: Int(generationSize * node.span))
+        try txn.withCursor(eventIds) { cursor in
+            let start = IdempotencyKey(low: 0, high: 0).indexKey(generation: node.first)
+            var entry = try start.withUnsafeBytes { try cursor.seek(atOrAfter: $0) }
+            while let current = entry, let parsed = IdempotencyKey.parse(indexKey: current.key), UInt64(parsed.generation) < node.end {
+                filter.insert(parsed.key)
+                entry = try cursor.next()
+            }
+        }
+        try txn.put(idFilters, key: node.key, value: filter.bytes)
     }
 }
 
