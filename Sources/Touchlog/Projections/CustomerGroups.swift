@@ -40,7 +40,7 @@ struct CustomerGroups {
     }
 
     private static func precedesOrEqual(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
-        CustomerProfile.Key.order(a, b) <= 0
+        KeyOrder.order(a, b) <= 0
     }
 }
 

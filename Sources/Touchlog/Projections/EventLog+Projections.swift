@@ -67,7 +67,7 @@ extension EventLog {
                     try folds.compactMap { fold -> (view: Int, writes: ViewWrites)? in
                         let view = views[fold.view]
                         guard let checkpoint = try checkpoint(of: view, in: snapshot), isCurrent(checkpoint, of: view, at: oldHead) else { return nil }
-                        let writes = ViewWrites()
+                        let writes = ViewWrites(expectedWrites: fold.events.count)
                         let store = ViewStore(txn: snapshot, database: view.slots[Int(checkpoint.liveSlot)], meta: meta, recorder: writes)
                         try view.projector.apply(fold.events, to: store)
                         writes.sortForReplay()

@@ -137,11 +137,24 @@ final class ViewWrites: @unchecked Sendable {
         let value: UnsafeMutableRawBufferPointer?
     }
 
+    /// A key hashed as one run of bytes (an array of bytes hashes them one at a time).
+    private struct Key: Hashable {
+        let bytes: [UInt8]
+        func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
+    }
+
     private var writes: [Write] = []
     /// The index in `writes` of the latest write of each key.
-    private var latest: [[UInt8]: Int] = [:]
+    private var latest: [Key: Int] = [:]
     /// The indices in `writes` of each key's latest write, in key order (`sortForReplay`).
     private var replayOrder: [Int]?
+
+    /// - Parameter expectedWrites: room to reserve, so that recording a large batch does not
+    ///   grow its tables over and over.
+    init(expectedWrites: Int = 0) {
+        writes.reserveCapacity(expectedWrites)
+        latest.reserveCapacity(expectedWrites)
+    }
 
     deinit {
         for write in writes { write.value?.deallocate() }
@@ -154,7 +167,7 @@ final class ViewWrites: @unchecked Sendable {
             value.withUnsafeBytes { copy.copyMemory(from: $0) }
             return copy
         }
-        latest[key] = writes.count
+        latest[Key(bytes: key)] = writes.count
         writes.append(Write(key: key, value: copy))
         replayOrder = nil
     }
@@ -168,13 +181,13 @@ final class ViewWrites: @unchecked Sendable {
 
     /// What the latest recorded write of `key` left, or `nil` if none was recorded.
     func recorded(_ key: [UInt8]) -> Recorded? {
-        guard let index = latest[key] else { return nil }
+        guard let index = latest[Key(bytes: key)] else { return nil }
         return writes[index].value.map { .value(UnsafeRawBufferPointer($0)) } ?? .deleted
     }
 
     /// Sorts each key's latest write by key, for `replay`. Call once recording is done.
     func sortForReplay() {
-        replayOrder = latest.values.sorted { writes[$0].key.lexicographicallyPrecedes(writes[$1].key) }
+        replayOrder = writes.withUnsafeBufferPointer { writes in latest.values.sorted { KeyOrder.precedes(writes[$0].key, writes[$1].key) } }
     }
 
     /// Makes each key's latest write, in key order, in `database` of `txn`.

@@ -581,7 +581,7 @@ extension CustomerProfile {
                 guard let valid = String(validating: slice, as: UTF8.self) else { throw damage("\(what): invalid UTF-8") }
                 text = valid
             }
-            if let previous, Key.order(previous, slice) >= 0 { throw damage("\(what) not strictly ascending") }
+            if let previous, KeyOrder.order(previous, slice) >= 0 { throw damage("\(what) not strictly ascending") }
             previous = slice
             offset += length
             return Key(text)

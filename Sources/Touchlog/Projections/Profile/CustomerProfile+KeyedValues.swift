@@ -81,16 +81,6 @@ extension CustomerProfile.Key {
     static func order(_ a: Self, _ b: Self) -> Int {
         // Keys are short: `withUTF8` reads a small string in place, without allocating.
         var left = a.text, right = b.text
-        return left.withUTF8 { l in right.withUTF8 { r in order(UnsafeRawBufferPointer(l), UnsafeRawBufferPointer(r)) } }
-    }
-
-    /// The three-way order of two keys' UTF-8 bytes.
-    static func order(_ l: UnsafeRawBufferPointer, _ r: UnsafeRawBufferPointer) -> Int {
-        let shared = min(l.count, r.count)
-        if shared > 0, let lb = l.baseAddress, let rb = r.baseAddress {
-            let order = memcmp(lb, rb, shared)
-            if order != 0 { return Int(order) }
-        }
-        return l.count - r.count
+        return left.withUTF8 { l in right.withUTF8 { r in KeyOrder.order(UnsafeRawBufferPointer(l), UnsafeRawBufferPointer(r)) } }
     }
 }

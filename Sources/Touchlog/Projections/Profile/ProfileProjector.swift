@@ -23,6 +23,7 @@ public struct ProfileProjector: Projector {
         /// Per customer touched: their state, whether they had an open history block, and whether
         /// their kept churn list entry may change (a new customer's, or an event that concerns it).
         var customers: [String: (state: ProfileFolder.Customer, hadOpenBlock: Bool, concernsChurn: Bool)] = [:]
+        customers.reserveCapacity(events.count)
         for event in events {
             let subject = event.event.subject
             var slot = customers.index(forKey: subject)
@@ -118,8 +119,8 @@ struct ProfileFolder: ViewFolder {
                 churn.append(watch.entry(of: subject))
             }
         }
-        own.sort { $0.key.lexicographicallyPrecedes($1.key) }
-        churn.sort { $0.key.lexicographicallyPrecedes($1.key) }
+        own.sort { KeyOrder.precedes($0.key, $1.key) }
+        churn.sort { KeyOrder.precedes($0.key, $1.key) }
         prepared = (Self.merged(prepared.own, own), Self.merged(prepared.churn, churn))
         customers = [:]
         snapshots = []
@@ -140,7 +141,7 @@ struct ProfileFolder: ViewFolder {
         result.reserveCapacity(a.count + b.count)
         var (i, j) = (0, 0)
         while i < a.count, j < b.count {
-            if a[i].key.lexicographicallyPrecedes(b[j].key) { result.append(a[i]); i += 1 } else { result.append(b[j]); j += 1 }
+            if KeyOrder.precedes(a[i].key, b[j].key) { result.append(a[i]); i += 1 } else { result.append(b[j]); j += 1 }
         }
         result += a[i...]
         result += b[j...]
