@@ -200,6 +200,24 @@ struct IdempotencyGenerationTests {
         return options
     }
 
+    /// `lines` cut into batches of 1 to `maxBatch`, in order, each with up to 3 re-sends of lines
+    /// sent before (from any earlier batch) at random places.
+    static func batchesWithResends(_ lines: [String], maxBatch: Int, using rng: inout SeededRandom) -> [[String]] {
+        var batches: [[String]] = [], sent: [String] = []
+        var cursor = 0
+        while cursor < lines.count {
+            let size = Int.random(in: 1...maxBatch, using: &rng)
+            var batch = Array(lines[cursor..<min(cursor + size, lines.count)])
+            cursor += size
+            for _ in 0..<Int.random(in: 0...3, using: &rng) where !sent.isEmpty {
+                batch.insert(sent.randomElement(using: &rng)!, at: Int.random(in: 0...batch.count, using: &rng))
+            }
+            sent += batch
+            batches.append(batch)
+        }
+        return batches
+    }
+
     @Test func resendsAndConflictsAreFoundInSealedGenerations() throws {
         let seed = testSeed()
         var rng = SeededRandom(seed: seed)
@@ -208,19 +226,10 @@ struct IdempotencyGenerationTests {
             let log = try EventLog(path: directory + "/log.db", options: options)
             let decoder = EventDecoder()
             let lines = (0..<1200).map { TestEvents.random(index: $0, customers: 40, using: &rng) }
-            var sent: [String] = []
-            var cursor = 0
-            while cursor < lines.count {
-                let size = Int.random(in: 1...90, using: &rng)
-                var batch = Array(lines[cursor..<min(cursor + size, lines.count)])
-                cursor += size
-                // Re-send a few earlier events, from any generation.
-                for _ in 0..<Int.random(in: 0...3, using: &rng) where !sent.isEmpty {
-                    batch.insert(sent.randomElement(using: &rng)!, at: Int.random(in: 0...batch.count, using: &rng))
-                }
+            // Re-sends of earlier events, from any generation, among the new ones.
+            for batch in Self.batchesWithResends(lines, maxBatch: 90, using: &rng) {
                 let result = try log.append(try batch.map { try decoder.decodeValid($0) })
                 #expect(result.isComplete, "seed \(seed)")
-                sent += batch
             }
             #expect(try log.head() == 1200, "seed \(seed)")
             let report = try log.verify()

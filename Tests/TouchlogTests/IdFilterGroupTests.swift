@@ -48,16 +48,8 @@ struct IdFilterGroupTests {
         let log = try EventLog(path: path, options: IdempotencyGenerationTests.options(generationSize: 2))
         let decoder = EventDecoder()
         let lines = (0..<700).map { TestEvents.random(index: $0, customers: 20, using: &rng) }
-        var cursor = 0, sent: [String] = []
-        while cursor < lines.count {
-            let size = Int.random(in: 1...40, using: &rng)
-            var batch = Array(lines[cursor..<min(cursor + size, lines.count)])
-            cursor += size
-            for _ in 0..<Int.random(in: 0...3, using: &rng) where !sent.isEmpty {
-                batch.insert(sent.randomElement(using: &rng)!, at: Int.random(in: 0...batch.count, using: &rng))
-            }
+        for batch in IdempotencyGenerationTests.batchesWithResends(lines, maxBatch: 40, using: &rng) {
             #expect(try log.append(try batch.map { try decoder.decodeValid($0) }).isComplete, "seed \(seed)")
-            sent += batch
         }
         #expect(try log.head() == 700, "seed \(seed)")
         let report = try log.verify()
