@@ -23,7 +23,6 @@ public struct ProfileProjector: Projector {
         /// Per customer touched: their state, whether they had an open history block, and whether
         /// their kept churn list entry may change (a new customer's, or an event that concerns it).
         var customers: [String: (state: ProfileFolder.Customer, hadOpenBlock: Bool, concernsChurn: Bool)] = [:]
-        customers.reserveCapacity(events.count)
         for event in events {
             let subject = event.event.subject
             var slot = customers.index(forKey: subject)
