@@ -319,6 +319,7 @@ public final class EventLog: Sendable {
         // What happens to each input, decided before anything is written, so that the views can
         // fold the stored events while the log is written (see `startProjecting`).
         var storedInBatch: [IdempotencyKey: (position: UInt64, input: Int)] = [:]
+        storedInBatch.reserveCapacity(inputs.count)
         var outcomes: [AppendOutcome] = []
         outcomes.reserveCapacity(inputs.count)
         var head = headBefore
