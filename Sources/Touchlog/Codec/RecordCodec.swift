@@ -28,7 +28,10 @@ package enum RecordCodec {
     package static func encode(
         _ event: DecodedEvent, recordedAt: Timestamp, previousOfCustomer: UInt64, jsonInline: Bool = true
     ) -> [UInt8] {
-        var writer = ByteWriter(capacity: headerSize + (jsonInline ? 2 * event.json.count : 0) + 64)
+        let payload = PayloadCodec.encode(event.event.payload)
+        // Room for all of it, so that the record is written into one allocation.
+        let strings = event.event.subject.utf8.count + event.event.source.utf8.count + event.event.id.utf8.count
+        var writer = ByteWriter(capacity: headerSize + 3 * 2 + strings + 4 + payload.bytes.count + 4 + (jsonInline ? event.json.count : 0))
         writer.write(formatVersion)
         writer.write(event.event.type.rawValue)
         writer.write(UInt16(0))
@@ -39,7 +42,6 @@ package enum RecordCodec {
         writer.write(event.event.subject)
         writer.write(event.event.source)
         writer.write(event.event.id)
-        let payload = PayloadCodec.encode(event.event.payload)
         payload.bytes.withUnsafeBytes { writer.write(block: $0) }
         if jsonInline { event.json.withUnsafeBytes { writer.write(block: $0) } } else { writer.write(UInt32(0)) }
         let checksum = writer.bytes.withUnsafeBytes {
