@@ -46,16 +46,12 @@ extension EventLog {
                 }
             }
             // Group filters are checked where they exist (a log written before them has none).
-            for level in stride(from: UInt8(1), through: IdFilterNode.topLevel(below: UInt64(sealed)), by: 1) {
-                let span = IdFilterNode.span(level: level)
-                for first in stride(from: UInt64(0), to: UInt64(sealed) - UInt64(sealed) % span, by: Int(span)) {
-                    let node = IdFilterNode(level: level, first: UInt32(first))
-                    guard let bytes = try txn.get(idFilters, key: node.key) else { continue }
-                    if let filter = BloomFilter(bytes: bytes) {
-                        filters[node] = filter
-                    } else {
-                        report.report("the filter of id generations \(node.first)..<\(node.end) is damaged")
-                    }
+            for node in IdFilterNode.groups(completedBy: UInt64(sealed)) {
+                guard let bytes = try txn.get(idFilters, key: node.key) else { continue }
+                if let filter = BloomFilter(bytes: bytes) {
+                    filters[node] = filter
+                } else {
+                    report.report("the filter of id generations \(node.first)..<\(node.end) is damaged")
                 }
             }
             var chains: [String: CustomerState] = [:]
@@ -152,8 +148,7 @@ extension EventLog {
             }
             var level: UInt8 = 0
             while true {
-                let span = IdFilterNode.span(level: level)
-                let node = IdFilterNode(level: level, first: generation - UInt32(UInt64(generation) % span))
+                let node = IdFilterNode(containing: generation, level: level)
                 if level > 0 && filters[node] == nil { break }
                 if let filter = filters[node], !filter.mayContain(key) {
                     report.report(level == 0

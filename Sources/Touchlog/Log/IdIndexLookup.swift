@@ -70,7 +70,7 @@ struct IdIndexLookup {
                 let span = IdFilterNode.span(level: level)
                 if end % span == 0, end - span >= lower {
                     let node = IdFilterNode(level: level, first: UInt32(end - span))
-                    if let filter = try log.groupFilter(of: node, in: txn) { chosen = (node, filter) }
+                    if let filter = try log.storedFilter(of: node, in: txn) { chosen = (node, filter) }
                 }
                 level -= 1
             }
@@ -144,11 +144,25 @@ struct IdIndexLookup {
 }
 
 extension IdFilterNode {
+    /// The node of `level` that covers `generation`.
+    init(containing generation: UInt32, level: UInt8) {
+        self.init(level: level, first: generation - UInt32(UInt64(generation) % Self.span(level: level)))
+    }
+
     /// The highest level whose span is at most `generations`.
     static func topLevel(below generations: UInt64) -> UInt8 {
         var level: UInt8 = 0
         while span(level: level + 1) <= generations { level += 1 }
         return level
+    }
+
+    /// Every group whose generations are all among the first `sealed`, lower levels first (so a
+    /// group's members come before it).
+    static func groups(completedBy sealed: UInt64) -> [IdFilterNode] {
+        stride(from: UInt8(1), through: topLevel(below: sealed), by: 1).flatMap { level in
+            let span = span(level: level)
+            return stride(from: UInt64(0), to: sealed - sealed % span, by: Int(span)).map { IdFilterNode(level: level, first: UInt32($0)) }
+        }
     }
 }
 
@@ -161,13 +175,10 @@ extension EventLog {
         return filter
     }
 
-    /// The Bloom filter of a group of sealed generations, or `nil` if it was not written (yet: a
-    /// log written before group filters has none until its next append seals a generation).
-    func groupFilter(of node: IdFilterNode, in txn: Transaction) throws -> BloomFilter? {
-        try storedFilter(of: node, in: txn)
-    }
-
-    private func storedFilter(of node: IdFilterNode, in txn: Transaction) throws -> BloomFilter? {
+    /// The Bloom filter of `node`, cached after the first read, or `nil` if it was not written (a
+    /// group's, yet: a log written before group filters has none until its next append seals a
+    /// generation).
+    func storedFilter(of node: IdFilterNode, in txn: Transaction) throws -> BloomFilter? {
         if let cached = filterCache.withLock({ $0[node] }) { return cached }
         guard let bytes = try txn.get(idFilters, key: node.key) else { return nil }
         guard let filter = BloomFilter(bytes: bytes) else {
@@ -185,13 +196,8 @@ extension EventLog {
         for generation in before..<after {
             try writeFilter(of: IdFilterNode(level: 0, first: UInt32(generation)), in: txn)
         }
-        // Lower levels first: a group's members are written before it.
-        for level in stride(from: UInt8(1), through: IdFilterNode.topLevel(below: after), by: 1) {
-            let span = IdFilterNode.span(level: level)
-            for first in stride(from: 0, to: after - after % span, by: Int(span)) {
-                let node = IdFilterNode(level: level, first: UInt32(first))
-                if try txn.get(idFilters, key: node.key) == nil { try writeFilter(of: node, in: txn) }
-            }
+        for node in IdFilterNode.groups(completedBy: after) where try txn.get(idFilters, key: node.key) == nil {
+            try writeFilter(of: node, in: txn)
         }
     }
 
