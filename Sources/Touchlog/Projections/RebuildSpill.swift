@@ -41,17 +41,20 @@ final class RebuildSpill: @unchecked Sendable {
     }
 
     /// Calls `body` with each event kept for `group` by `worker`, in the order they were kept,
-    /// decoded for projection.
+    /// decoded for projection, then closes the file: the kernel frees its pages while the workers
+    /// still fold (closing them all at the end took a fifth of a second on one core for 10 M events).
     func forEachEvent(group: Int, worker: Int, _ body: (StoredEvent) throws -> Void) throws {
         try files[group][worker].forEachRecord(in: directory) { position, bytes in
             try body(try RecordCodec.decodeProjected(bytes, position: position))
         }
+        files[group][worker].close()
     }
 }
 
 /// One unlinked temporary file: a write buffer while it is being filled, then read back in chunks.
 private final class SpillFile {
-    private let descriptor: Int32
+    /// The open file, or -1 once closed.
+    private var descriptor: Int32
     private var buffer: [UInt8] = []
     private var written = 0
     private static let bufferSize = 256 << 10
@@ -66,7 +69,14 @@ private final class SpillFile {
         buffer.reserveCapacity(Self.bufferSize)
     }
 
-    deinit { close(descriptor) }
+    deinit { close() }
+
+    /// Closes the file, which frees it (it has no name); reading or writing it afterwards fails.
+    func close() {
+        guard descriptor >= 0 else { return }
+        Glibc.close(descriptor)
+        descriptor = -1
+    }
 
     func append(_ record: UnsafeRawBufferPointer, position: UInt64, in directory: String) throws(TouchlogError) {
         if buffer.count + record.count + 16 > Self.bufferSize { try flush(in: directory) }
