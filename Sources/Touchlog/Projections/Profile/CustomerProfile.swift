@@ -332,20 +332,30 @@ extension CustomerProfile {
             discount += Int128(Micros.of(purchase.discount ?? 0))
             times = times.map { $0.including(time) } ?? TimeRange(first: time, last: time)
             let day = Self.day(of: time)
+            let index = if let last = days.last, last.day <= day {
+                last.day == day ? days.count - 1 : days.count  // events mostly come in time order
+            } else {
+                Self.firstIndex(notBefore: day, in: days)
+            }
+            if index < days.count, days[index].day == day {
+                days[index].amount += micros
+            } else {
+                days.insert(DaySpend(day: day, amount: micros), at: index)
+            }
+            for item in purchase.items {
+                categories[Key(item.category), default: 0] += Int128(Micros.of(Double(item.quantity) * item.unitPrice))
+            }
+        }
+
+        /// The index of the first of `days` on or after `day` (binary search).
+        private static func firstIndex(notBefore day: Int32, in days: [DaySpend]) -> Int {
             var low = 0
             var high = days.count
             while low < high {
                 let middle = (low + high) / 2
                 if days[middle].day < day { low = middle + 1 } else { high = middle }
             }
-            if low < days.count, days[low].day == day {
-                days[low].amount += micros
-            } else {
-                days.insert(DaySpend(day: day, amount: micros), at: low)
-            }
-            for item in purchase.items {
-                categories[Key(item.category), default: 0] += Int128(Micros.of(Double(item.quantity) * item.unitPrice))
-            }
+            return low
         }
     }
 
