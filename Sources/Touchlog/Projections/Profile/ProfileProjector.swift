@@ -20,9 +20,10 @@ public struct ProfileProjector: Projector {
     /// Decodes each customer's profile once per batch, folds all their events, encodes it once.
     /// Updates each customer's kept churn list entry with their profile.
     public func apply(_ events: [StoredEvent], to view: ViewStore) throws {
-        /// Per customer touched: their state, whether they had an open history block, and whether
-        /// their kept churn list entry may change (a new customer's, or an event that concerns it).
-        var customers: [String: (state: ProfileFolder.Customer, hadOpenBlock: Bool, concernsChurn: Bool)] = [:]
+        /// Per customer touched: their state, their stored open history block's earliest time, and
+        /// whether their kept churn list entry may change (a new customer's, or an event that
+        /// concerns it).
+        var customers: [String: (state: ProfileFolder.Customer, storedOpenBlock: Int64?, concernsChurn: Bool)] = [:]
         for event in events {
             let subject = event.event.subject
             var slot = customers.index(forKey: subject)
@@ -30,7 +31,7 @@ public struct ProfileProjector: Projector {
                 let profile = try view.get(Array(subject.utf8)).map { try CustomerProfile(encoded: $0) } ?? CustomerProfile()
                 let openKey = ProfileHistory.openBlockKey(subject)
                 let open = try openKey.withUnsafeBytes { key in try view.get(openKey).map { try ProfileHistory.decodeOpenBlock($0, key: key) } }
-                customers[subject] = (ProfileFolder.Customer(profile: profile, history: ProfileHistoryTracker(blockEarliest: open)), open != nil, profile.isEmpty)
+                customers[subject] = (ProfileFolder.Customer(profile: profile, history: ProfileHistoryTracker(blockEarliest: open)), open, profile.isEmpty)
                 slot = customers.index(forKey: subject)
             }
             if CustomerProfile.concernsChurnRules(event.event) { customers.values[slot!].concernsChurn = true }
@@ -42,7 +43,7 @@ public struct ProfileProjector: Projector {
         let settings = try ChurnWatch.settings(of: view)
         for (subject, customer) in customers {
             try view.put(Array(subject.utf8), customer.state.profile.encoded)
-            try ProfileFolder.writeOpenBlock(customer.state.history, of: subject, replacing: customer.hadOpenBlock, to: view)
+            try ProfileFolder.writeOpenBlock(customer.state.history, of: subject, replacing: customer.storedOpenBlock, to: view)
             if customer.concernsChurn {
                 try ChurnWatch.replace(of: subject, with: customer.state.profile, settings: settings, in: view)
             }
@@ -164,12 +165,14 @@ struct ProfileFolder: ViewFolder {
         try rest.writeFinal(to: view)
     }
 
-    /// Stores a customer's open block, or removes the stored one once a snapshot closed it.
-    static func writeOpenBlock(_ history: ProfileHistoryTracker, of subject: String, replacing stored: Bool, to view: ViewStore) throws {
+    /// Stores a customer's open block unless the stored one (`stored`, its earliest event time) is
+    /// the same, or removes the stored one once a snapshot closed it.
+    static func writeOpenBlock(_ history: ProfileHistoryTracker, of subject: String, replacing stored: Int64?, to view: ViewStore) throws {
+        guard history.blockEarliest != stored else { return }  // most batches: the block goes on
         if let earliest = history.blockEarliest {
             let key = ProfileHistory.openBlockKey(subject)
             try view.put(key, ProfileHistory.encodeOpenBlock(earliest: earliest, key: key))
-        } else if stored {
+        } else if stored != nil {
             try view.delete(ProfileHistory.openBlockKey(subject))
         }
     }
