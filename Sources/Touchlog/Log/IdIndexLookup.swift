@@ -64,24 +64,27 @@ struct IdIndexLookup {
         var nodes: [(node: IdFilterNode, filter: BloomFilter)] = []
         var end = upper
         while end > lower {
-            var level = min(maxLevel, IdFilterNode.topLevel(below: end))
-            var chosen: (node: IdFilterNode, filter: BloomFilter)?
-            while level > 0, chosen == nil {
-                let span = IdFilterNode.span(level: level)
-                if end % span == 0, end - span >= lower {
-                    let node = IdFilterNode(level: level, first: UInt32(end - span))
-                    if let filter = try log.storedFilter(of: node, in: txn) { chosen = (node, filter) }
-                }
-                level -= 1
-            }
-            if chosen == nil {
-                let node = IdFilterNode(level: 0, first: UInt32(end - 1))
-                chosen = (node, try log.filter(of: node.first, in: txn))
-            }
-            nodes.append(chosen!)
-            end -= chosen!.node.span
+            let generation = UInt32(end - 1)
+            let chosen = try largestStoredGroup(log: log, txn: txn, ending: end, from: lower, maxLevel: maxLevel)
+                ?? (IdFilterNode(level: 0, first: generation), try log.filter(of: generation, in: txn))
+            nodes.append(chosen)
+            end -= chosen.node.span
         }
         return nodes
+    }
+
+    /// The largest group (of at most `maxLevel`, above 0) with a stored filter that ends at
+    /// generation `end` and starts at or above `lower`, or `nil`.
+    private static func largestStoredGroup(
+        log: EventLog, txn: Transaction, ending end: UInt64, from lower: UInt64, maxLevel: UInt8
+    ) throws -> (node: IdFilterNode, filter: BloomFilter)? {
+        for level in stride(from: min(maxLevel, IdFilterNode.topLevel(below: end)), to: 0, by: -1) {
+            let span = IdFilterNode.span(level: level)
+            guard end % span == 0, end - span >= lower else { continue }
+            let node = IdFilterNode(level: level, first: UInt32(end - span))
+            if let filter = try log.storedFilter(of: node, in: txn) { return (node, filter) }
+        }
+        return nil
     }
 
     /// The position stored under `key`, or `nil`.

@@ -137,15 +137,9 @@ final class ViewWrites: @unchecked Sendable {
         let value: UnsafeMutableRawBufferPointer?
     }
 
-    /// A key hashed as one run of bytes (an array of bytes hashes them one at a time).
-    private struct Key: Hashable {
-        let bytes: [UInt8]
-        func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
-    }
-
     private var writes: [Write] = []
     /// The index in `writes` of the latest write of each key.
-    private var latest: [Key: Int] = [:]
+    private var latest: [ByteKey: Int] = [:]
     /// The indices in `writes` of each key's latest write, in key order (`sortForReplay`).
     private var replayOrder: [Int]?
 
@@ -167,7 +161,7 @@ final class ViewWrites: @unchecked Sendable {
             value.withUnsafeBytes { copy.copyMemory(from: $0) }
             return copy
         }
-        latest[Key(bytes: key)] = writes.count
+        latest[ByteKey(key)] = writes.count
         writes.append(Write(key: key, value: copy))
         replayOrder = nil
     }
@@ -181,7 +175,7 @@ final class ViewWrites: @unchecked Sendable {
 
     /// What the latest recorded write of `key` left, or `nil` if none was recorded.
     func recorded(_ key: [UInt8]) -> Recorded? {
-        guard let index = latest[Key(bytes: key)] else { return nil }
+        guard let index = latest[ByteKey(key)] else { return nil }
         return writes[index].value.map { .value(UnsafeRawBufferPointer($0)) } ?? .deleted
     }
 

@@ -13,7 +13,7 @@ struct TrendsFold: Sendable {
     /// Counter deltas by day, dimension and value.
     var deltas: [TrendCell: TrendCounters] = [:]
     /// Complaint states by complaint key (`ComplaintState.key`), as loaded or updated.
-    var complaints: [ComplaintKey: ComplaintState] = [:]
+    var complaints: [ByteKey: ComplaintState] = [:]
     /// When set, events count in the rows of `dimension` for the value `group` returns (no
     /// overall or channel rows); events of customers it maps to `nil` are skipped.
     let grouping: (dimension: TrendDimension, group: @Sendable (String) -> String?)?
@@ -44,7 +44,7 @@ struct TrendsFold: Sendable {
             deltas[TrendCell(day: day, dimension: .channel, value: channel), default: TrendCounters()].add(counters)
         }
         guard case .complaint(let complaint) = event.payload else { return }
-        let key = ComplaintKey(subject: event.subject, complaintId: complaint.complaintId)
+        let key = ByteKey(ComplaintState.key(subject: event.subject, complaintId: complaint.complaintId))
         let before = try complaints[key] ?? loadComplaint(key.bytes) ?? ComplaintState()
         var after = before
         after.add(complaint.status, at: event.time.microseconds, channel: complaint.channel ?? "")
@@ -67,19 +67,6 @@ struct TrendsFold: Sendable {
         if grouping == nil && !resolution.channel.isEmpty {
             add(to: TrendCell(day: resolution.day, dimension: .channel, value: resolution.channel))
         }
-    }
-}
-
-/// A complaint's key among the trends entries (`ComplaintState.key`), hashed as one block of bytes.
-struct ComplaintKey: Hashable, Sendable {
-    let bytes: [UInt8]
-
-    init(subject: String, complaintId: String) {
-        bytes = ComplaintState.key(subject: subject, complaintId: complaintId)
-    }
-
-    func hash(into hasher: inout Hasher) {
-        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
     }
 }
 
