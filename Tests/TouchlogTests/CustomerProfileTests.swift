@@ -394,8 +394,10 @@ struct CustomerProfileTests {
 
     // MARK: Random histories
 
-    static let categories = ["books", "music", "garden", "toys", "food", "tools", "\u{E9}", "e\u{301}"]
-    static let attributeNames = ["region", "city", "vip", "score", "ageBand", "\u{E9}", "e\u{301}"]
+    // Some keys extend others, share their first 8 bytes or end in a NUL byte: byte order, not
+    // length or a fixed-size prefix, decides between them.
+    static let categories = ["books", "music", "garden", "toys", "food", "tools", "\u{E9}", "e\u{301}", "gardening", "gardening tools", "garden\u{0}x"]
+    static let attributeNames = ["region", "city", "vip", "score", "ageBand", "\u{E9}", "e\u{301}", "scoreboard", "scoreboards", "score\u{0}", ""]
     static let words = ["north", "south", "Lyon", "Paris", "", "25-34", "\"quoted\"", "ü"]
 
     /// A random history of one customer, with many equal event times so that ties matter.
