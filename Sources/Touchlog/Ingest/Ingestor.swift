@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 
 /// Streams events from NDJSON (one CloudEvent per line) or a JSON array batch into a log, in
 /// batches of `Options.batchSize` events, each appended in one durable transaction.
@@ -132,7 +133,7 @@ public struct Ingestor {
         }
         state.summary.bytesRead = reader.bytesRead
         try state.flush(onBatch)
-        try state.settle(onBatch)
+        try state.settleAll(onBatch)
         return state.summary
     }
 
@@ -144,7 +145,15 @@ public struct Ingestor {
         var rejectedInputs: [Int: [UInt8]] = [:]
     }
 
-    /// An append running on the writer queue; `result` is set before `done` is signalled.
+    /// A flag set once, read from any thread.
+    private final class Flag: Sendable {
+        private let value = Atomic<Bool>(false)
+        var isSet: Bool { value.load(ordering: .acquiring) }
+        func set() { value.store(true, ordering: .releasing) }
+    }
+
+    /// An append running on the writer queue; `result` is set before `done` is signalled, and
+    /// stays `nil` if the append was skipped because the ingest halted before it.
     private final class InFlightAppend: @unchecked Sendable {
         let batch: PendingBatch
         let prepared: EventLog.PreparedBatch?
@@ -157,17 +166,26 @@ public struct Ingestor {
         }
     }
 
-    /// The batch being filled, the batch being appended, and the totals so far.
+    /// The batch being filled, the batches handed to the writer, and the totals so far.
     ///
-    /// Decoding (on the caller's thread) overlaps with appending (on a writer queue): batch k+1
-    /// is decoded while batch k commits. Batch k's outcome is handled before batch k+1 is
-    /// handed over, so all-or-nothing still stops at the first rejected batch.
+    /// Decoding (on the caller's thread) overlaps with appending (on a writer queue): batches
+    /// k+1 and k+2 are decoded while batch k is written, so the decoding goes on while a commit
+    /// waits for the disk and while the views' writes are made, when one core would otherwise
+    /// idle. Outcomes are reported in input order. All-or-nothing still stops at the first
+    /// rejected batch: the writer halts there (`halted`) and skips the batches handed after it,
+    /// which are then reported as validated only.
     private struct State {
+        /// Batches handed to the writer and not yet reported.
+        static let depth = 2
+
         let ingestor: Ingestor
         let writer = DispatchQueue(label: "touchlog.ingest.writer")
+        /// Set by the writer after a batch that fails or is rejected in all-or-nothing mode (and
+        /// by the caller's thread when it gives up): later appends are skipped.
+        let halted = Flag()
         var summary = Summary()
         var batch = PendingBatch()
-        var inFlight: InFlightAppend?
+        var inFlight: [InFlightAppend] = []
         var now = Timestamp.now
 
         init(ingestor: Ingestor) {
@@ -214,42 +232,77 @@ public struct Ingestor {
         mutating func flush(_ onBatch: (Batch, Summary) throws -> Void) throws {
             let lookUpBeside = !ingestor.log.inlineViews && !batch.inputs.isEmpty && !summary.stopped
             let prepared = lookUpBeside ? try? ingestor.log.prepare(batch.inputs) : nil
-            try settle(onBatch)
+            if inFlight.count >= Self.depth { try settleOldest(onBatch) }
             guard !batch.inputs.isEmpty else { return }
             let pending = batch
             batch = PendingBatch()
             batch.inputs.reserveCapacity(ingestor.options.batchSize)
             now = Timestamp.now
             if summary.stopped {
-                // All-or-nothing stopped earlier: validate only, store nothing.
-                let outcomes = pending.inputs.map { input -> AppendOutcome in
-                    if case .failure(let rejection) = input { .rejected(rejection) } else { .notStored }
-                }
-                try report(pending, outcomes, onBatch)
+                try settleAll(onBatch)  // in input order, before this batch's report
+                try reportValidatedOnly(pending, onBatch)
                 return
             }
             let append = InFlightAppend(batch: pending, prepared: prepared)
-            let log = ingestor.log, partial = ingestor.options.partial
+            let log = ingestor.log, partial = ingestor.options.partial, halted = halted
             writer.async {
-                append.result = Result {
+                defer { append.done.signal() }
+                guard !halted.isSet else { return }
+                let result = Result {
                     guard let prepared = append.prepared else { return try log.append(append.batch.inputs, partial: partial) }
                     return try log.append(prepared, partial: partial)
                 }
+                append.result = result
                 log.releaseMappedPages()
-                append.done.signal()
+                switch result {
+                case .failure:
+                    halted.set()
+                case .success(let outcome):
+                    if !partial, outcome.outcomes.contains(where: { if case .rejected = $0 { true } else { false } }) { halted.set() }
+                }
             }
-            inFlight = append
+            inFlight.append(append)
         }
 
-        /// Waits for the batch being appended, if any, and reports its outcome.
-        mutating func settle(_ onBatch: (Batch, Summary) throws -> Void) throws {
-            guard let append = inFlight else { return }
-            inFlight = nil
+        /// Waits for every batch handed to the writer and reports their outcomes, in order.
+        mutating func settleAll(_ onBatch: (Batch, Summary) throws -> Void) throws {
+            while !inFlight.isEmpty { try settleOldest(onBatch) }
+        }
+
+        /// Waits for the oldest batch handed to the writer and reports its outcome; if that
+        /// throws, stops the writer first (`abandon`).
+        private mutating func settleOldest(_ onBatch: (Batch, Summary) throws -> Void) throws {
+            let append = inFlight.removeFirst()
             append.done.wait()
-            guard let result = append.result else { return }
-            let outcome = try result.get()
-            summary.head = outcome.head
-            try report(append.batch, outcome.outcomes, onBatch)
+            do {
+                guard let result = append.result else {
+                    // Skipped by the writer: all-or-nothing stopped at an earlier batch.
+                    try reportValidatedOnly(append.batch, onBatch)
+                    return
+                }
+                let outcome = try result.get()
+                summary.head = outcome.head
+                try report(append.batch, outcome.outcomes, onBatch)
+            } catch {
+                abandon()
+                throw error
+            }
+        }
+
+        /// Stops the writer before the batches still handed to it and waits for it, so that
+        /// nothing is written once the ingest has thrown.
+        private mutating func abandon() {
+            halted.set()
+            for append in inFlight { append.done.wait() }
+            inFlight = []
+        }
+
+        /// Reports a batch that was validated but not stored (all-or-nothing stopped before it).
+        private mutating func reportValidatedOnly(_ pending: PendingBatch, _ onBatch: (Batch, Summary) throws -> Void) throws {
+            let outcomes = pending.inputs.map { input -> AppendOutcome in
+                if case .failure(let rejection) = input { .rejected(rejection) } else { .notStored }
+            }
+            try report(pending, outcomes, onBatch)
         }
 
         private mutating func report(
