@@ -221,17 +221,16 @@ public struct Ingestor {
             if batch.inputs.count >= ingestor.options.batchSize { try flush(onBatch) }
         }
 
-        /// Hands the filled batch to the writer, after settling the one before it.
+        /// Hands the filled batch to the writer, after settling the oldest one if two are there.
         ///
-        /// When the log stores the log alone (views deferred), the batch's ids are first looked up
-        /// in the index's sealed generations while the batch before it is written, on a core that
-        /// would otherwise wait (`EventLog.prepare`; if that fails, the append looks them all up
-        /// and reports any storage error itself). With inline views, both cores fold while a
-        /// batch is written, and the lookup costs less inside the transaction, before the folds
-        /// start: looking up beside them made appends slower in 4 of 5 alternating runs (by 4–21%).
+        /// The batch's ids are first looked up in the index's sealed generations on this thread,
+        /// while earlier batches are written (`EventLog.prepare`; if that fails, the append looks
+        /// them all up and reports any storage error itself), which takes that search out of the
+        /// writer's transaction. With inline views this only paid once the decoder ran ahead of the
+        /// writer (two batches handed over): with one, the cores were busy folding meanwhile, and
+        /// looking up beside the folds made appends slower in 4 of 5 alternating runs.
         mutating func flush(_ onBatch: (Batch, Summary) throws -> Void) throws {
-            let lookUpBeside = !ingestor.log.inlineViews && !batch.inputs.isEmpty && !summary.stopped
-            let prepared = lookUpBeside ? try? ingestor.log.prepare(batch.inputs) : nil
+            let prepared = batch.inputs.isEmpty || summary.stopped ? nil : try? ingestor.log.prepare(batch.inputs)
             if inFlight.count >= Self.depth { try settleOldest(onBatch) }
             guard !batch.inputs.isEmpty else { return }
             let pending = batch
