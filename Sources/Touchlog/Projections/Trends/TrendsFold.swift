@@ -70,11 +70,24 @@ struct TrendsFold: Sendable {
     }
 }
 
-/// One row of the trends view: a day, a dimension and its value ("" overall).
+/// One row of the trends view: a day, a dimension and its value ("" overall). Values compare and
+/// hash by their UTF-8 bytes, as the view's keys do: two spellings of one text (a precomposed
+/// "é" and "e" with a combining accent) are two rows, whichever arrives first.
 struct TrendCell: Hashable, Sendable {
     let day: Int32
     let dimension: TrendDimension
     let value: String
+
+    static func == (a: TrendCell, b: TrendCell) -> Bool {
+        a.day == b.day && a.dimension == b.dimension && JSONObject.sameUTF8(a.value, b.value)
+    }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(day)
+        hasher.combine(dimension)
+        var value = value
+        value.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+    }
 
     /// The view's key (`TrendKey.encode`).
     var key: [UInt8] { TrendKey.encode(day: day, dimension: dimension, value: value) }

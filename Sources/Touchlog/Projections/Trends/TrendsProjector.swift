@@ -10,7 +10,8 @@
 /// of the same events leaves the same keys.
 public struct TrendsProjector: Projector {
     public let name = "trends"
-    public let version: UInt32 = 3
+    /// 4 since channel values are rows by their bytes (`TrendCell`): views of version 3 are rebuilt.
+    public let version: UInt32 = 4
 
     public init() {}
 
