@@ -183,14 +183,13 @@ extension EventLog {
             return (prototypes, entries)
         }
         var spareEntries = entriesAfterBegin
-        let makeFolders = { prototypes }
         let workers = Self.foldWorkers
         let spill = groups.count > 1 ? try RebuildSpill(directory: path, groups: groups.count, workers: workers) : nil
         // Progress: the scan of the log, then the spilled events read again, in events of the log.
         let work = head &+ groups.eventCounts.dropFirst().reduce(0, &+)
         func report(_ done: UInt64) { progress?(names, work == 0 ? head : done.multipliedFullWidth(by: head).low / work, head) }
 
-        var folders = makeFolders()
+        var folders = prototypes
         // Nothing captured is changed inside the transaction: the environment may run it again.
         func writeGroup(_ states: [[any ViewFolder]]) throws(TouchlogError) {
             for state in states { for index in folders.indices { folders[index].merge(state[index]) } }
@@ -206,17 +205,20 @@ extension EventLog {
 
         // Each group holds few enough customers for their views to stay in cache, so events are
         // folded as they come (gathering them by customer, as replays do, gained nothing here).
-        let firstPass = try scanLogByCustomer(through: head, workers: workers, progress: { reached, _ in report(reached) }, makeState: makeFolders) {
-            worker, folders, position, bytes, header in
-            let group = groups.group(ofSubject: RecordCodec.subjectBytes(of: bytes))
-            if let spill, group > 0 {
-                try spill.append(bytes, position: position, group: group, worker: worker)
+        // Each worker has its own copy of the groups and its own spill files (`RebuildScan`).
+        let firstPass = try scanLogByCustomer(through: head, workers: workers, progress: { reached, _ in report(reached) }, makeState: { worker in
+            RebuildScan(folders: prototypes, groups: groups.ownCopy(), spill: spill?.writer(of: worker))
+        }) {
+            _, scan, position, bytes, header in
+            let group = scan.groups.group(ofSubject: RecordCodec.subjectBytes(of: bytes))
+            if let spill = scan.spill, group > 0 {
+                try spill.append(bytes, position: position, group: group)
             } else {
                 let event = try decodeRecord(bytes, position: position, includingJSON: false, header: header)
-                for index in folders.indices { try folders[index].fold(event) }
+                for index in scan.folders.indices { try scan.folders[index].fold(event) }
             }
-        } finish: { _, folders in
-            for index in folders.indices { folders[index].prepareFinal() }
+        } finish: { _, scan in
+            for index in scan.folders.indices { scan.folders[index].prepareFinal() }
         }
         // Positions run from 1 to the head without gaps: a scan that finds fewer records means a
         // damaged log, and views built from it would silently lack events.
@@ -234,11 +236,11 @@ extension EventLog {
             try writing?.finish()
             writing = BackgroundWork(while: "rebuilding the \(names) view") { try writeGroup(states) }
         }
-        try startWriting(firstPass.map(\.state))
+        try startWriting(firstPass.map(\.state.folders))
         var done = head
         if let spill {
             for group in 1..<groups.count {
-                let states = try Self.onWorkers(workers, makeState: makeFolders, while: "rebuilding the \(names) view") { worker, folders in
+                let states = try Self.onWorkers(workers, makeState: { _ in prototypes }, while: "rebuilding the \(names) view") { worker, folders in
                     try spill.forEachEvent(group: group, worker: worker) { event in
                         for index in folders.indices { try folders[index].fold(event) }
                     }

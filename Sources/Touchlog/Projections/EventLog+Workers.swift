@@ -7,9 +7,9 @@ extension EventLog {
     /// and its own state, and returns the states in worker order; throws the first worker's error
     /// (others as `.storage` errors while `activity`).
     static func onWorkers<State>(
-        _ workers: Int, makeState: () -> State, while activity: String, _ body: (Int, inout State) throws -> Void
+        _ workers: Int, makeState: (_ worker: Int) -> State, while activity: String, _ body: (Int, inout State) throws -> Void
     ) throws(TouchlogError) -> [State] {
-        var states = (0..<workers).map { _ in makeState() }
+        var states = (0..<workers).map(makeState)
         var failures = [TouchlogError?](repeating: nil, count: workers)
         withoutActuallyEscaping(body) { body in
             states.withUnsafeMutableBufferPointer { states in

@@ -96,7 +96,7 @@ extension EventLog {
         let last = try lastPosition(at: horizon)
         let states = try scanLogByCustomer(
             through: last, workers: workers, chunkSize: chunkSize, progress: progress,
-            makeState: { (state: makeState(), batch: CustomerBatch(capacity: batchBytes)) }
+            makeState: { _ in (state: makeState(), batch: CustomerBatch(capacity: batchBytes)) }
         ) { _, slot, position, bytes, header in
             // The clocks are in the header: events after the as-of time are not copied or decoded.
             guard horizon.includes(position: position, recordedAt: header.recordedAt, time: header.time) else { return }
@@ -120,12 +120,12 @@ extension EventLog {
     /// number of records its worker visited.
     func scanLogByCustomer<State>(
         through last: UInt64, workers: Int = EventLog.foldWorkers, chunkSize: Int = 200_000,
-        progress: ((UInt64, UInt64) -> Void)? = nil, makeState: () -> State,
+        progress: ((UInt64, UInt64) -> Void)? = nil, makeState: (_ worker: Int) -> State,
         _ visit: (Int, inout State, UInt64, UnsafeRawBufferPointer, RecordHeader) throws -> Void,
         finish: (Int, inout State) throws -> Void = { _, _ in }
     ) throws(TouchlogError) -> [(state: State, visited: UInt64)] {
         let workers = max(1, workers)
-        return try Self.onWorkers(workers, makeState: { (state: makeState(), visited: UInt64(0)) }, while: "reading the log") { worker, slot in
+        return try Self.onWorkers(workers, makeState: { (state: makeState($0), visited: UInt64(0)) }, while: "reading the log") { worker, slot in
             var reached: UInt64 = 0
             var behind = MappedSpan()
             while reached < last {
