@@ -323,15 +323,17 @@ public final class EventLog: Sendable {
         var outcomes: [AppendOutcome] = []
         outcomes.reserveCapacity(inputs.count)
         var head = headBefore
-        for (inputIndex, input) in inputs.enumerated() {
-            switch input {
+        // Inputs are read in place (bound only where a re-send needs them): copying an event
+        // retains its strings and arrays, which the decoding thread made.
+        for inputIndex in inputs.indices {
+            switch inputs[inputIndex] {
             case .failure(let rejection):
                 outcomes.append(.rejected(rejection))
-            case .success(let decoded):
+            case .success:
                 let key = keys[inputIndex]!  // every decoded input has one
-                if let earlier = storedInBatch[key], case .success(let first) = inputs[earlier.input] {
+                if let earlier = storedInBatch[key], case .success(let first) = inputs[earlier.input], case .success(let decoded) = inputs[inputIndex] {
                     outcomes.append(try resend(decoded, of: first.event, json: first.json, storedAt: earlier.position, index: inputIndex))
-                } else if let existing = storedBefore[key] {
+                } else if let existing = storedBefore[key], case .success(let decoded) = inputs[inputIndex] {
                     outcomes.append(try resend(txn, decoded, storedAt: existing, index: inputIndex))
                 } else {
                     head += 1
@@ -344,8 +346,8 @@ public final class EventLog: Sendable {
         let stored = inlineViews ? storedEvents(inputs, outcomes: outcomes, recordedAt: recordedAt) : []
         let projecting = startProjecting(stored, from: headBefore)
         defer { projecting?.forEach { _ = try? $0.finish() } }  // they read beside this transaction: never outlive it
-        for (inputIndex, (input, outcome)) in zip(inputs, outcomes).enumerated() {
-            guard case .stored(let position) = outcome, case .success(let decoded) = input, let key = keys[inputIndex] else { continue }
+        for inputIndex in inputs.indices {
+            guard case .stored(let position) = outcomes[inputIndex], case .success(let decoded) = inputs[inputIndex], let key = keys[inputIndex] else { continue }
             let event = decoded.event
             let subject = Array(event.subject.utf8)
             var state = try txn.get(customers, key: subject).map(CustomerState.init) ?? CustomerState()

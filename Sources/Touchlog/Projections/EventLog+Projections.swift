@@ -24,8 +24,8 @@ extension EventLog {
     func storedEvents(
         _ inputs: [Result<DecodedEvent, EventRejection>], outcomes: [AppendOutcome], recordedAt: Timestamp
     ) -> [StoredEvent] {
-        zip(inputs, outcomes).compactMap { input, outcome in
-            guard case .stored(let position) = outcome, case .success(let decoded) = input else { return nil }
+        inputs.indices.compactMap { index in
+            guard case .stored(let position) = outcomes[index], case .success(let decoded) = inputs[index] else { return nil }
             return StoredEvent(position: position, recordedAt: recordedAt, event: decoded.event, json: [])
         }
     }
