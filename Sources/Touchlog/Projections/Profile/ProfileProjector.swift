@@ -41,11 +41,13 @@ public struct ProfileProjector: Projector {
         }
         guard !customers.isEmpty else { return }
         let settings = try ChurnWatch.settings(of: view)
-        for (subject, customer) in customers {
-            try view.put(Array(subject.utf8), customer.state.profile.encoded)
-            try ProfileFolder.writeOpenBlock(customer.state.history, of: subject, replacing: customer.storedOpenBlock, to: view)
-            if customer.concernsChurn {
-                try ChurnWatch.replace(of: subject, with: customer.state.profile, settings: settings, in: view)
+        // By index, in place: a copy of each customer's state retains every array of its profile.
+        for index in customers.indices {
+            let subject = customers.keys[index]
+            try view.put(Array(subject.utf8), customers.values[index].state.profile.encoded)
+            try ProfileFolder.writeOpenBlock(customers.values[index].state.history, of: subject, replacing: customers.values[index].storedOpenBlock, to: view)
+            if customers.values[index].concernsChurn {
+                try ChurnWatch.replace(of: subject, with: customers.values[index].state.profile, settings: settings, in: view)
             }
         }
     }
