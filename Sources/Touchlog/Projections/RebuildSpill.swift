@@ -35,13 +35,14 @@ final class RebuildSpill: @unchecked Sendable {
         Writer(directory: directory, files: files.map { $0.isEmpty ? nil : $0[worker] })
     }
 
-    /// One worker's files, by group: the worker keeps it, so that appending an event touches no
-    /// reference count another core also changes.
+    /// One worker's files, by group (`nil` for the first group, which the pass folds): the worker
+    /// keeps it, so that appending an event touches no reference count another core also changes.
     struct Writer {
         fileprivate let directory: String
         fileprivate let files: [SpillFile?]
 
-        /// Keeps `record` (a checked record read from the log at `position`) for `group`'s pass.
+        /// Keeps `record` (a checked record read from the log at `position`) for the pass of
+        /// `group` (not the first).
         func append(_ record: UnsafeRawBufferPointer, position: UInt64, group: Int) throws(TouchlogError) {
             try files[group]!.append(try RecordCodec.projectedPrefix(of: record, position: position), position: position, in: directory)
         }
