@@ -853,6 +853,20 @@ struct CustomerProfileTests {
         }
     }
 
+    /// Attribute numbers come from JSON, which has no NaN or infinity: a stored one is damage (a
+    /// signalling NaN would not even come back bit for bit from a round trip).
+    @Test func nonFiniteAttributeNumbersAreRefused() throws {
+        let profile = Self.fold([Self.update("u1", "2026-01-03T00:00:00Z", [("score", .number(2.5))])])
+        let bytes = profile.encoded
+        #expect(try Self.decode(bytes) == profile)
+        let stored = try #require(Self.range(of: withUnsafeBytes(of: (2.5).bitPattern.littleEndian) { Array($0) }, in: bytes))
+        for bad in [Double.nan, .signalingNaN, .infinity, -.infinity] {
+            var garbled = bytes
+            garbled.replaceSubrange(stored, with: withUnsafeBytes(of: bad.bitPattern.littleEndian) { Array($0) })
+            #expect(Self.isCorruption(Self.resealed(garbled)), "\(bad) was accepted")
+        }
+    }
+
     /// Garbled bodies with a valid checksum: decoding never traps; what it accepts round-trips.
     @Test func garbledBodiesNeverTrap() throws {
         let seed = testSeed()

@@ -219,7 +219,12 @@ extension CustomerProfile {
             case 0: value = nil
             case 1: value = .bool(false)
             case 2: value = .bool(true)
-            case 3: value = .number(Double(bitPattern: try r.fixed()))
+            case 3:
+                // JSON numbers are finite (the parser refuses the rest); a NaN would not even
+                // survive a round trip bit for bit.
+                let number = Double(bitPattern: try r.fixed())
+                guard number.isFinite else { throw r.damage("an attribute's number is not finite") }
+                value = .number(number)
             case 4: value = .string(try r.string())
             case let kind: throw r.damage("unknown attribute kind \(kind)")
             }
