@@ -679,7 +679,8 @@ struct CustomerProfileTests {
             let index = Int.random(in: 0..<damaged.count, using: &rng)
             damaged[index] ^= UInt8(1) << UInt8.random(in: 0...7, using: &rng)
             if Bool.random(using: &rng) { damaged[Int.random(in: 0..<damaged.count, using: &rng)] = .random(in: 0...255, using: &rng) }
-            if !Self.isCorruption(damaged) { accepted.append(index) }
+            // The second write can put the flipped byte back (about 1 run in 100 did): no damage.
+            if damaged != bytes, !Self.isCorruption(damaged) { accepted.append(index) }
         }
         #expect(accepted.isEmpty, "seed \(seed): damage at bytes \(accepted.prefix(10)) was accepted")
         #expect(Self.isCorruption(bytes + [0]))
