@@ -44,6 +44,12 @@ public struct JSONObject: Sendable {
             }
         }
     }
+
+    /// Feeds a string's UTF-8 bytes to `hasher`: the hash that goes with `sameUTF8`.
+    static func hashUTF8(_ text: String, into hasher: inout Hasher) {
+        var text = text
+        text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+    }
 }
 
 extension JSONObject: Equatable {

@@ -154,13 +154,3 @@ private final class SpillFile {
         }
     }
 }
-
-/// What one worker of a rebuild's first pass holds: its folders (the first group's customers),
-/// and its own copy of the groups and its own spill files, so that routing an event touches no
-/// buffer or object whose reference count another core also changes (those retains and releases
-/// were about 14% of the pass's samples when the workers shared them).
-struct RebuildScan {
-    var folders: [any ViewFolder]
-    let groups: CustomerGroups
-    let spill: RebuildSpill.Writer?
-}

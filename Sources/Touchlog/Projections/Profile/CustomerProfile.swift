@@ -249,10 +249,7 @@ extension CustomerProfile {
         static func == (a: Key, b: Key) -> Bool { JSONObject.sameUTF8(a.text, b.text) }
         static func < (a: Key, b: Key) -> Bool { order(a, b) < 0 }
 
-        func hash(into hasher: inout Hasher) {
-            var text = text
-            text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
-        }
+        func hash(into hasher: inout Hasher) { JSONObject.hashUTF8(text, into: &hasher) }
     }
 
     /// A count per event type, held inline (a profile read allocates no array for it).

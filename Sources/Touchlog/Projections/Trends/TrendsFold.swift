@@ -85,8 +85,7 @@ struct TrendCell: Hashable, Sendable {
     func hash(into hasher: inout Hasher) {
         hasher.combine(day)
         hasher.combine(dimension)
-        var value = value
-        value.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        JSONObject.hashUTF8(value, into: &hasher)
     }
 
     /// The view's key (`TrendKey.encode`).
