@@ -104,4 +104,26 @@ struct CommandLineTests {
             #expect(try CLI.touchlog("backup", "--db", db, directory + "/copy").status != 0)
         }
     }
+
+    /// A rebuild keeps a temporary file per group of customers and pair of workers: when the
+    /// process may not open that many, it says what to do, and the live views stay as they were.
+    @Test func aRebuildShortOfFileDescriptorsSaysWhatToDoAndKeepsTheViews() throws {
+        try withTemporaryDirectory { directory in
+            let input = directory + "/input.ndjson", db = directory + "/t.db"
+            try CLI.run(CLI.sample, ["--customers", "1000", "--seed", "3", "--out", input])
+            try CLI.touchlog("init", "--db", db)
+            #expect(try CLI.touchlog("append", input, "--db", db).status == 0)
+            let before = try CLI.touchlog("view", "profile", "cust-0000007", "--db", db, "--json")
+            #expect(before.status == 0, "\(before.stderr)")
+            // --memory 1 takes this log (about 37,000 events) in 5 groups of customers: 20 files
+            // for 2 workers (5 for one), on top of the 10 or so any run holds.
+            guard EventLog.foldWorkers > 1 else { return }
+            let short = try CLI.run("/bin/sh", ["-c", "ulimit -n 20 && exec \"$0\" rebuild --db \"$1\" --memory 1", CLI.touchlog, db])
+            #expect(short.status != 0)
+            #expect(short.stderr.contains("Too many open files") && short.stderr.contains("--memory") && short.stderr.contains("ulimit -n"), "\(short.stderr)")
+            #expect(try CLI.touchlog("view", "profile", "cust-0000007", "--db", db, "--json").stdout == before.stdout)
+            #expect(try CLI.touchlog("rebuild", "--db", db, "--memory", "1").status == 0)
+            #expect(try CLI.touchlog("view", "profile", "cust-0000007", "--db", db, "--json").stdout == before.stdout)
+        }
+    }
 }

@@ -158,12 +158,13 @@ extension EventLog {
     /// The rebuild of the views with an in-memory folder, all together, reading the log once.
     ///
     /// Customers are taken in groups of neighbouring subjects small enough for
-    /// `Options.rebuildPassBytes` (`CustomerGroups`). One scan of the log, spread over
-    /// `foldWorkers` threads by customer, folds the first group's events and keeps the others'
-    /// (without their JSON) in temporary files (`RebuildSpill`); each later group is then folded
-    /// from its files. Each group's entries go into the views' spare slots (no reader sees those),
-    /// written on a thread of their own while the workers fold the next group. A last write transaction writes the rest, folds what was appended meanwhile,
-    /// and swaps. Interrupted, it leaves the live views as they were and starts again next time.
+    /// `Options.rebuildPassBytes` (`CustomerGroups`). One scan of the log, each of `foldWorkers`
+    /// threads reading a stretch of its own, keeps every event (without its JSON) in temporary
+    /// files by group and share of customers (`RebuildSpill`); each group is then folded from its
+    /// files, each share on one thread. Each group's entries go into the views' spare slots (no
+    /// reader sees those), written on a thread of their own while the workers fold the next group.
+    /// A last write transaction writes the rest, folds what was appended meanwhile, and swaps.
+    /// Interrupted, it leaves the live views as they were and starts again next time.
     private func rebuildInMemory(_ views: [View], progress: ((String, UInt64, UInt64) -> Void)?) throws(TouchlogError) {
         let names = views.map(\.projector.name).joined(separator: ", ")
         let head = try withSnapshot("reading the head") { txn in try readMetadata(txn).head }
@@ -184,9 +185,9 @@ extension EventLog {
         }
         var spareEntries = entriesAfterBegin
         let workers = Self.foldWorkers
-        let spill = groups.count > 1 ? try RebuildSpill(directory: path, groups: groups.count, workers: workers) : nil
-        // Progress: the scan of the log, then the spilled events read again, in events of the log.
-        let work = head &+ groups.eventCounts.dropFirst().reduce(0, &+)
+        let spill = try RebuildSpill(directory: path, groups: groups.count, workers: workers)
+        // Progress: the scan of the log, then the kept events read again, in events of the log.
+        let work = head &+ groups.eventCounts.reduce(0, &+)
         func report(_ done: UInt64) { progress?(names, work == 0 ? head : done.multipliedFullWidth(by: head).low / work, head) }
 
         var folders = prototypes
@@ -203,22 +204,13 @@ extension EventLog {
             for index in folders.indices { folders[index].dropFinal() }
         }
 
-        // Each group holds few enough customers for their views to stay in cache, so events are
-        // folded as they come (gathering them by customer, as replays do, gained nothing here).
         // Each worker has its own copy of the groups and its own spill files (`RebuildScan`).
-        let firstPass = try scanLogByCustomer(through: head, workers: workers, progress: { reached, _ in report(reached) }, makeState: { worker in
-            RebuildScan(folders: prototypes, groups: groups.ownCopy(), spill: spill?.writer(of: worker))
-        }) {
-            _, scan, position, bytes, header in
-            let group = scan.groups.group(ofSubject: RecordCodec.subjectBytes(of: bytes))
-            if let spill = scan.spill, group > 0 {
-                try spill.append(bytes, position: position, group: group)
-            } else {
-                let event = try decodeRecord(bytes, position: position, includingJSON: false, header: header)
-                for index in scan.folders.indices { try scan.folders[index].fold(event) }
-            }
-        } finish: { _, scan in
-            for index in scan.folders.indices { scan.folders[index].prepareFinal() }
+        let firstPass = try scanLogInStretches(through: head, workers: workers, progress: report, makeState: { stretch in
+            RebuildScan(groups: groups.ownCopy(), spill: spill.writer(ofStretch: stretch), shares: workers)
+        }) { scan, position, bytes, _ in
+            let subject = RecordCodec.subjectBytes(of: bytes)
+            let share = Self.bucket(ofSubject: subject, buckets: scan.shares)
+            try scan.spill.append(bytes, position: position, group: scan.groups.group(ofSubject: subject), share: share)
         }
         // Positions run from 1 to the head without gaps: a scan that finds fewer records means a
         // damaged log, and views built from it would silently lack events.
@@ -226,7 +218,7 @@ extension EventLog {
         guard found == head else {
             throw TouchlogError(.corruption, "the log holds \(found) records up to its head, position \(head); run `touchlog verify`")
         }
-        try spill?.finishWriting()
+        try spill.finishWriting()
         // Each group is written on a thread of its own while the workers fold the next one (the
         // cores would otherwise idle during the writes); `folders` and `spareEntries` belong to
         // that thread until `finish` returns.
@@ -236,20 +228,19 @@ extension EventLog {
             try writing?.finish()
             writing = BackgroundWork(while: "rebuilding the \(names) view") { try writeGroup(states) }
         }
-        try startWriting(firstPass.map(\.state.folders))
         var done = head
-        if let spill {
-            for group in 1..<groups.count {
-                let states = try Self.onWorkers(workers, makeState: { _ in prototypes }, while: "rebuilding the \(names) view") { worker, folders in
-                    try spill.forEachEvent(group: group, worker: worker) { event in
-                        for index in folders.indices { try folders[index].fold(event) }
-                    }
-                    for index in folders.indices { folders[index].prepareFinal() }
+        // Each group holds few enough customers for their views to stay in cache, so events are
+        // folded as they come (gathering them by customer, as replays do, gained nothing here).
+        for group in 0..<groups.count {
+            let states = try Self.onWorkers(workers, makeState: { _ in prototypes }, while: "rebuilding the \(names) view") { share, folders in
+                try spill.forEachEvent(group: group, share: share) { event in
+                    for index in folders.indices { try folders[index].fold(event) }
                 }
-                try startWriting(states)
-                done &+= groups.eventCounts[group]
-                report(done)
+                for index in folders.indices { folders[index].prepareFinal() }
             }
+            try startWriting(states)
+            done &+= groups.eventCounts[group]
+            report(done)
         }
         try writing?.finish()
         try writeRebuild(names) { txn in
@@ -435,12 +426,12 @@ extension EventLog {
     }
 }
 
-/// What one worker of a rebuild's first pass holds: its folders (the first group's customers),
-/// and its own copy of the groups and its own spill files, so that routing an event touches no
-/// buffer or object whose reference count another core also changes (those retains and releases
-/// were about 14% of the pass's samples when the workers shared them).
+/// What one worker of a rebuild's first pass holds: its own copy of the groups and its own spill
+/// files, so that routing an event touches no buffer or object whose reference count another core
+/// also changes (those retains and releases were about 14% of the pass's samples when the workers
+/// shared them), and the number of shares of customers (workers of the groups' passes).
 private struct RebuildScan {
-    var folders: [any ViewFolder]
     let groups: CustomerGroups
-    let spill: RebuildSpill.Writer?
+    let spill: RebuildSpill.Writer
+    let shares: Int
 }

@@ -1,66 +1,77 @@
 import Glibc
 
-/// The events of the customer groups a rebuild folds after its first pass, kept in temporary files
-/// so that the log is read once however many groups the rebuild's memory budget needs.
+/// The events of a rebuild's customer groups, kept in temporary files so that the log is read
+/// once however many groups the rebuild's memory budget needs.
 ///
-/// One file per later group and worker, written by that worker only during the first pass (in
-/// position order, so each customer's events stay in order) and read back by it in that group's
-/// pass. A file holds, per event, its position, a length and the record without its JSON block
-/// (header, identity and compact payload, then an empty JSON block): what projections decode.
-/// The files are unlinked as soon as they are created, so they vanish with the process however
-/// it ends; they live beside the database, which needs room for about 120 bytes per spilled event.
+/// The first pass reads the log in stretches of positions, one per worker; each group's pass folds
+/// each share of its customers (`EventLog.bucket(ofSubject:buckets:)`) on one worker. So there is
+/// one file per group, share and stretch: written only by the stretch's worker during the first
+/// pass, in position order, and read back by the share's worker, stretch after stretch, so each
+/// customer's events come back in position order. A file holds, per event, its position, a length
+/// and the record without its JSON block (header, identity and compact payload, then an empty JSON
+/// block): what projections decode. The files are unlinked as soon as they are created, so they
+/// vanish with the process however it ends; they live beside the database, which needs room for
+/// about 120 bytes per event.
 ///
-/// Thread rules: worker `w` alone touches the files of worker `w`.
+/// Thread rules: during the first pass the worker of stretch `s` alone touches the files of `s`;
+/// during a group's pass the worker of share `c` alone touches the files of `c`.
 final class RebuildSpill: @unchecked Sendable {
     private let directory: String
-    /// Files by group (index 0 unused: the first group is folded while the log is read) and worker.
-    private let files: [[SpillFile]]
+    private let workers: Int
+    /// Files by group, then share, then stretch (see `index`).
+    private let files: [SpillFile]
 
-    /// Creates the files for groups `1..<groups`, `workers` each, in `directory`.
+    /// Creates the files for `groups` groups and `workers` workers in `directory`.
     init(directory: String, groups: Int, workers: Int) throws(TouchlogError) {
         self.directory = directory
-        var files: [[SpillFile]] = [[]]
-        for group in 1..<max(1, groups) {
-            var row: [SpillFile] = []
-            for worker in 0..<workers {
-                row.append(try SpillFile(in: directory, name: ".touchlog-rebuild-\(getpid())-\(group)-\(worker)"))
-            }
-            files.append(row)
+        self.workers = workers
+        let count = groups * workers * workers
+        var files: [SpillFile] = []
+        files.reserveCapacity(count)
+        for index in 0..<count {
+            files.append(try SpillFile(in: directory, name: ".touchlog-rebuild-\(getpid())-\(index)", of: count))
         }
         self.files = files
     }
 
-    /// What worker `worker` writes to during the first pass.
-    func writer(of worker: Int) -> Writer {
-        Writer(directory: directory, files: files.map { $0.isEmpty ? nil : $0[worker] })
+    private func index(group: Int, share: Int, stretch: Int) -> Int { (group * workers + share) * workers + stretch }
+
+    /// What the worker of `stretch` writes to during the first pass.
+    func writer(ofStretch stretch: Int) -> Writer {
+        Writer(directory: directory, shares: workers, files: stride(from: stretch, to: files.count, by: workers).map { files[$0] })
     }
 
-    /// One worker's files, by group (`nil` for the first group, which the pass folds): the worker
-    /// keeps it, so that appending an event touches no reference count another core also changes.
+    /// One stretch's files, by group and share: its worker keeps it, so that appending an event
+    /// touches no reference count another core also changes.
     struct Writer {
         fileprivate let directory: String
-        fileprivate let files: [SpillFile?]
+        fileprivate let shares: Int
+        fileprivate let files: [SpillFile]
 
         /// Keeps `record` (a checked record read from the log at `position`) for the pass of
-        /// `group` (not the first).
-        func append(_ record: UnsafeRawBufferPointer, position: UInt64, group: Int) throws(TouchlogError) {
-            try files[group]!.append(try RecordCodec.projectedPrefix(of: record, position: position), position: position, in: directory)
+        /// `group`, to be folded by the worker of `share`.
+        func append(_ record: UnsafeRawBufferPointer, position: UInt64, group: Int, share: Int) throws(TouchlogError) {
+            try files[group * shares + share].append(try RecordCodec.projectedPrefix(of: record, position: position), position: position, in: directory)
         }
     }
 
-    /// Writes out what the workers' buffers still hold; call once the first pass is over.
+    /// Writes out what the buffers still hold; call once the first pass is over.
     func finishWriting() throws(TouchlogError) {
-        for row in files { for file in row { try file.flush(in: directory) } }
+        for file in files { try file.flush(in: directory) }
     }
 
-    /// Calls `body` with each event kept for `group` by `worker`, in the order they were kept,
-    /// decoded for projection, then closes the file: the kernel frees its pages while the workers
-    /// still fold (closing them all at the end took a fifth of a second on one core for 10 M events).
-    func forEachEvent(group: Int, worker: Int, _ body: (StoredEvent) throws -> Void) throws {
-        try files[group][worker].forEachRecord(in: directory) { position, bytes in
-            try body(try RecordCodec.decodeProjected(bytes, position: position))
+    /// Calls `body` with each event of `group` in the share of customers `share`, each customer's
+    /// in position order, decoded for projection, closing each file once read: the kernel frees
+    /// its pages while the workers still fold (closing them all at the end took a fifth of a
+    /// second on one core for 10 M events).
+    func forEachEvent(group: Int, share: Int, _ body: (StoredEvent) throws -> Void) throws {
+        for stretch in 0..<workers {
+            let file = files[index(group: group, share: share, stretch: stretch)]
+            try file.forEachRecord(in: directory) { position, bytes in
+                try body(try RecordCodec.decodeProjected(bytes, position: position))
+            }
+            file.close()
         }
-        files[group][worker].close()
     }
 }
 
@@ -72,14 +83,17 @@ private final class SpillFile {
     private var written = 0
     private static let bufferSize = 256 << 10
 
-    init(in directory: String, name: String) throws(TouchlogError) {
+    /// Creates file `name` in `directory`, one of `count` the rebuild keeps open at once.
+    init(in directory: String, name: String, of count: Int) throws(TouchlogError) {
         let path = directory + "/" + name
         descriptor = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
-            throw TouchlogError(.io, "cannot create a rebuild's temporary file in \(directory): \(String(cString: strerror(errno)))")
+            let reason = String(cString: strerror(errno))
+            let hint = errno == EMFILE || errno == ENFILE
+                ? " (this rebuild keeps \(count) open; give it more memory with --memory, for fewer groups of customers, or raise `ulimit -n`)" : ""
+            throw TouchlogError(.io, "cannot create a rebuild's temporary file in \(directory): \(reason)\(hint)")
         }
         unlink(path)
-        buffer.reserveCapacity(Self.bufferSize)
     }
 
     deinit { close() }

@@ -1,5 +1,6 @@
 import Glibc
 import LMDB
+import Synchronization
 import TouchlogAnalytics
 
 /// Every view as it was at a horizon, folded in memory from the log's events that count then.
@@ -115,9 +116,8 @@ extension EventLog {
     /// Visits every record of the log up to position `last` on `workers` threads: each thread
     /// reads the whole prefix but visits only the records of the customers whose subject hashes to
     /// it (so each customer's records reach one thread, in position order), with its worker
-    /// number and its own state. Reads run in short read transactions of `chunkSize` events (the
-    /// prefix never changes, so they all see the same records). Returns the states, each with the
-    /// number of records its worker visited.
+    /// number and its own state. Returns the states, each with the number of records its worker
+    /// visited.
     func scanLogByCustomer<State>(
         through last: UInt64, workers: Int = EventLog.foldWorkers, chunkSize: Int = 200_000,
         progress: ((UInt64, UInt64) -> Void)? = nil, makeState: (_ worker: Int) -> State,
@@ -126,25 +126,64 @@ extension EventLog {
     ) throws(TouchlogError) -> [(state: State, visited: UInt64)] {
         let workers = max(1, workers)
         return try Self.onWorkers(workers, makeState: { (state: makeState($0), visited: UInt64(0)) }, while: "reading the log") { worker, slot in
-            var reached: UInt64 = 0
-            var behind = MappedSpan()
-            while reached < last {
-                let target = min(last, reached + UInt64(chunkSize))
-                let (span, visited) = try withSnapshot("reading the log") { txn in
-                    try forEachRecord(txn, after: reached, through: target, bucket: worker, of: workers) { position, bytes, header in
-                        try visit(worker, &slot.state, position, bytes, header)
-                    }
-                }
-                slot.visited += visited
-                reached = target
-                // Each worker lets go of the chunk before the one it just read: the others may
-                // still be reading this one.
-                environment.releaseMappedPages(behind)
-                behind = span
+            slot.visited = try readInChunks(after: 0, through: last, bucket: worker, of: workers, chunkSize: chunkSize) { reached, _ in
                 if worker == 0 { progress?(reached, last) }
+            } visit: { position, bytes, header in
+                try visit(worker, &slot.state, position, bytes, header)
             }
             try finish(worker, &slot.state)
         }
+    }
+
+    /// Visits every record of the log up to position `last` on `workers` threads, each reading a
+    /// stretch of positions of its own (worker `w` the `w`-th of `workers` equal stretches, in
+    /// position order), so that each page of the log is read by one core only. Returns the states,
+    /// in stretch order, each with the number of records its worker visited. `progress` is called
+    /// on the first worker's thread with the number of records all workers have read.
+    func scanLogInStretches<State>(
+        through last: UInt64, workers: Int, chunkSize: Int = 200_000, progress: ((UInt64) -> Void)? = nil,
+        makeState: (_ worker: Int) -> State,
+        _ visit: (inout State, UInt64, UnsafeRawBufferPointer, RecordHeader) throws -> Void
+    ) throws(TouchlogError) -> [(state: State, visited: UInt64)] {
+        let workers = UInt64(max(1, workers))
+        let read = Atomic<UInt64>(0)
+        return try Self.onWorkers(Int(workers), makeState: { (state: makeState($0), visited: UInt64(0)) }, while: "reading the log") { worker, slot in
+            let stretch = UInt64(worker)
+            let (first, end) = (last.multipliedFullWidth(by: stretch), last.multipliedFullWidth(by: stretch + 1))
+            let (after, through) = (workers.dividingFullWidth(first).quotient, workers.dividingFullWidth(end).quotient)
+            slot.visited = try readInChunks(after: after, through: through, bucket: 0, of: 1, chunkSize: chunkSize) { _, visited in
+                let total = read.add(visited, ordering: .relaxed).newValue
+                if worker == 0 { progress?(total) }
+            } visit: { position, bytes, header in
+                try visit(&slot.state, position, bytes, header)
+            }
+        }
+    }
+
+    /// Calls `visit` with the records after `after` through `through` of the customers in
+    /// `bucket` (see `forEachRecord`), read in short read transactions of `chunkSize` events (the
+    /// prefix never changes, so they all see the same records), and `chunkRead` after each chunk
+    /// with the position reached and the records it visited. Returns how many it visited.
+    private func readInChunks(
+        after: UInt64, through: UInt64, bucket: Int, of buckets: Int, chunkSize: Int,
+        chunkRead: (UInt64, UInt64) -> Void, visit: (UInt64, UnsafeRawBufferPointer, RecordHeader) throws -> Void
+    ) throws -> UInt64 {
+        var reached = after, visited: UInt64 = 0
+        var behind = MappedSpan()
+        while reached < through {
+            let target = min(through, reached + UInt64(chunkSize))
+            let (span, inChunk) = try withSnapshot("reading the log") { txn in
+                try forEachRecord(txn, after: reached, through: target, bucket: bucket, of: buckets, visit)
+            }
+            visited += inChunk
+            reached = target
+            // Let go of the chunk before the one just read: other workers may still be reading
+            // this one.
+            environment.releaseMappedPages(behind)
+            behind = span
+            chunkRead(reached, inChunk)
+        }
+        return visited
     }
 
     /// The bucket of a record's customer: FNV-1a of the subject's bytes (read from the record
