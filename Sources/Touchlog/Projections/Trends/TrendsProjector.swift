@@ -37,15 +37,32 @@ public struct TrendsProjector: Projector {
     public func makeRebuildFolder() -> (any ViewFolder)? { TrendsFolder() }
 }
 
-/// The whole trends view in memory, written once at the end of a rebuild.
+/// The trends view in memory during a rebuild: the counters are written once at the end; the
+/// complaint states, which belong to one customer each, with their group of customers.
 struct TrendsFolder: ViewFolder {
     var fold = TrendsFold()
+    /// The complaint states of the group just folded, encoded by `prepareFinal`.
+    private var finalComplaints: [(key: [UInt8], value: [UInt8])] = []
 
     mutating func fold(_ event: StoredEvent) throws { try fold.fold(event.event) }
 
-    mutating func merge(_ other: any ViewFolder) {
-        if let other = other as? TrendsFolder { fold.merge(other.fold) }
+    mutating func prepareFinal() {
+        finalComplaints.reserveCapacity(finalComplaints.count + fold.complaints.count)
+        for (key, state) in fold.complaints { finalComplaints.append((key.bytes, state.encoded(key: key.bytes))) }
+        fold.complaints = [:]
     }
+
+    mutating func merge(_ other: any ViewFolder) {
+        guard let other = other as? TrendsFolder else { return }
+        fold.merge(other.fold)
+        finalComplaints += other.finalComplaints
+    }
+
+    func writeFinal(to view: ViewStore) throws {
+        for (key, value) in finalComplaints { try view.put(key, value) }
+    }
+
+    mutating func dropFinal() { finalComplaints = [] }
 
     func write(to view: ViewStore) throws {
         for (key, state) in fold.complaints { try view.put(key.bytes, state.encoded(key: key.bytes)) }
