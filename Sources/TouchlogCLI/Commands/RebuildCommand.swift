@@ -10,10 +10,9 @@ struct RebuildCommand: ParsableCommand {
         Each view is rebuilt from position 1 into a spare copy and swapped in at the end in one \
         transaction; readers see the old view until then. Interrupting is harmless: the live view \
         stays as it was, and the next rebuild resumes (chunked views) or starts again (views folded \
-        in memory, such as profile). Views folded in memory read the log once: the customers that \
-        do not fit --memory are folded in later groups, their events kept meanwhile in temporary \
-        files beside the database (about 120 bytes per event; removed when the rebuild ends, even \
-        if it is killed).
+        in memory, such as profile). Views folded in memory read the log once, keeping its events in \
+        temporary files beside the database (about 120 bytes per event; removed when the rebuild \
+        ends, even if it is killed), and fold them in groups of customers that fit --memory.
         """
     )
 
