@@ -295,6 +295,32 @@ struct CustomerProfileTests {
         #expect(profile.jsonText(customer: "x").contains(#""topCategories":[{"category":"c","spend":30},{"category":"g","spend":20},{"category":"a","spend":10},{"category":"b","spend":10},{"category":"d","spend":5}]"#))
     }
 
+    /// A purchase's items add to their categories exactly as if each were bought on its own,
+    /// whether items of one category come together (which the fold adds up first) or apart.
+    @Test func categorySpendIsTheSumOfItemsWhereverTheyStandInThePurchase() {
+        let seed = testSeed()
+        var rng = SeededRandom(seed: seed)
+        let categories = ["books", "music", "\u{E9}", "e\u{301}", "garden", "garden\u{0}x"]
+        for round in 0..<200 {
+            var items: [LineItem] = []
+            for _ in 0..<Int.random(in: 0...12, using: &rng) {
+                // Half the time the same category as the item before, so runs are common.
+                let category = items.last.map { Bool.random(using: &rng) ? $0.category : categories.randomElement(using: &rng)! }
+                    ?? categories.randomElement(using: &rng)!
+                items.append(LineItem(sku: "s", category: category, quantity: Int.random(in: 1...5, using: &rng),
+                                      unitPrice: Double(Int.random(in: 0...99_999, using: &rng)) / 1000))
+            }
+            let at = "2026-01-01T00:00:00Z"
+            let oneByOne = Self.fold(items.enumerated().map { Self.purchase("i\($0.offset)", at, amount: 1, items: [$0.element]) })
+            for order in [items, items.shuffled(using: &rng)] {
+                let together = Self.fold([Self.purchase("p", at, amount: 1, items: order)])
+                let (got, expected) = (together.topCategories(limit: 99), oneByOne.topCategories(limit: 99))
+                #expect(got.map(\.category) == expected.map(\.category) && got.map(\.spend) == expected.map(\.spend),
+                        "seed \(seed) (TOUCHLOG_TEST_SEED=\(seed)), round \(round): \(got) against \(expected)")
+            }
+        }
+    }
+
     @Test func discountShareAndMoneyRounding() {
         let profile = Self.fold([
             Self.purchase("p", "2026-01-01T00:00:00Z", amount: 0.1, discount: 0.2),

@@ -339,9 +339,20 @@ extension CustomerProfile {
             } else {
                 days.insert(DaySpend(day: day, amount: micros), at: index)
             }
+            // Items of one category mostly come together: each run of them is one search of
+            // `categories` (the sums are exact integers, so grouping them changes nothing).
+            var run: (category: Key, micros: Int128)?
             for item in purchase.items {
-                categories[Key(item.category), default: 0] += Int128(Micros.of(Double(item.quantity) * item.unitPrice))
+                let micros = Int128(Micros.of(Double(item.quantity) * item.unitPrice))
+                let category = Key(item.category)
+                if let current = run, current.category == category {
+                    run = (category, current.micros + micros)
+                } else {
+                    if let current = run { categories[current.category, default: 0] += current.micros }
+                    run = (category, micros)
+                }
             }
+            if let run { categories[run.category, default: 0] += run.micros }
         }
 
         /// The index of the first of `days` on or after `day` (binary search).
