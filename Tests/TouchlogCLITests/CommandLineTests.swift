@@ -105,8 +105,9 @@ struct CommandLineTests {
         }
     }
 
-    /// A rebuild keeps a temporary file per group of customers and pair of workers: when the
-    /// process may not open that many, it says what to do, and the live views stay as they were.
+    /// A rebuild keeps a temporary file per group of customers and pair of workers: it raises a
+    /// low soft limit of open files up to the hard limit, and when even that is too low it says
+    /// what to do, and the live views stay as they were.
     @Test func aRebuildShortOfFileDescriptorsSaysWhatToDoAndKeepsTheViews() throws {
         try withTemporaryDirectory { directory in
             let input = directory + "/input.ndjson", db = directory + "/t.db"
@@ -118,6 +119,8 @@ struct CommandLineTests {
             // --memory 1 takes this log (about 37,000 events) in 5 groups of customers: 20 files
             // for 2 workers (5 for one), on top of the 10 or so any run holds.
             guard EventLog.foldWorkers > 1 else { return }
+            let soft = try CLI.run("/bin/sh", ["-c", "ulimit -S -n 20 && exec \"$0\" rebuild --db \"$1\" --memory 1", CLI.touchlog, db])
+            #expect(soft.status == 0, "a soft limit the rebuild may raise: \(soft.stderr)")
             let short = try CLI.run("/bin/sh", ["-c", "ulimit -n 20 && exec \"$0\" rebuild --db \"$1\" --memory 1", CLI.touchlog, db])
             #expect(short.status != 0)
             #expect(short.stderr.contains("Too many open files") && short.stderr.contains("--memory") && short.stderr.contains("ulimit -n"), "\(short.stderr)")

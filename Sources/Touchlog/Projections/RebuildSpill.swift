@@ -26,12 +26,24 @@ final class RebuildSpill: @unchecked Sendable {
         self.directory = directory
         self.workers = workers
         let count = groups * workers * workers
+        Self.allowOpenFiles(count + 64)
         var files: [SpillFile] = []
         files.reserveCapacity(count)
         for index in 0..<count {
             files.append(try SpillFile(in: directory, name: ".touchlog-rebuild-\(getpid())-\(index)", of: count))
         }
         self.files = files
+    }
+
+    /// Raises this process's soft limit of open files to `needed` when it is lower and the hard
+    /// limit allows (as servers and the Go runtime do): many groups on many cores need more files
+    /// than the usual soft limit of 1,024. Where the hard limit is too low, creating a file fails
+    /// with an error that says what to do.
+    private static func allowOpenFiles(_ needed: Int) {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < rlim_t(needed) else { return }
+        limit.rlim_cur = min(limit.rlim_max, rlim_t(needed))
+        setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
     }
 
     private func index(group: Int, share: Int, stretch: Int) -> Int { (group * workers + share) * workers + stretch }
