@@ -93,10 +93,14 @@ private final class SpillFile {
     private var descriptor: Int32
     private var buffer: [UInt8] = []
     private var written = 0
-    private static let bufferSize = 256 << 10
+    /// Bytes gathered before a write: about `buffersBytes` for all the files together, from 16 to
+    /// 256 KiB each (8 cores make 64 files per group, so 25 groups would otherwise take 400 MB).
+    private let bufferSize: Int
+    static let buffersBytes = 32 << 20
 
     /// Creates file `name` in `directory`, one of `count` the rebuild keeps open at once.
     init(in directory: String, name: String, of count: Int) throws(TouchlogError) {
+        bufferSize = min(256 << 10, max(16 << 10, Self.buffersBytes / max(1, count)))
         let path = directory + "/" + name
         descriptor = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
@@ -118,7 +122,7 @@ private final class SpillFile {
     }
 
     func append(_ record: UnsafeRawBufferPointer, position: UInt64, in directory: String) throws(TouchlogError) {
-        if buffer.count + record.count + 16 > Self.bufferSize { try flush(in: directory) }
+        if buffer.count + record.count + 16 > bufferSize { try flush(in: directory) }
         withUnsafeBytes(of: position.littleEndian) { buffer.append(contentsOf: $0) }
         withUnsafeBytes(of: UInt32(record.count + 4).littleEndian) { buffer.append(contentsOf: $0) }
         buffer.append(contentsOf: record)
