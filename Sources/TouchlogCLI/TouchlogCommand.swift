@@ -1,4 +1,5 @@
 import ArgumentParser
+import Touchlog
 
 /// The `touchlog` command: an event-sourced log of customer touches.
 @main
@@ -19,4 +20,9 @@ struct TouchlogCommand: AsyncParsableCommand {
             ServeCommand.self, KeysCommand.self,
         ]
     )
+
+    static func main() async {
+        ProcessMemory.keepFreedMemoryForReuse()
+        await main(nil)
+    }
 }
