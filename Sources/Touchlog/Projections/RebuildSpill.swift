@@ -97,9 +97,10 @@ private final class SpillFile {
     static let buffersBytes = 32 << 20
 
     /// The write buffer (allocated at the first append, freed by the last flush), its size, the
-    /// bytes it holds and the bytes written to the file before them. Reached through a pointer: the first
-    /// pass appends for every event, and a class's stored properties would each be checked for
-    /// exclusive access (those checks and `Array.append` took 40% of the appends' samples).
+    /// bytes it holds and the bytes written to the file before them. Reached through a pointer:
+    /// the first pass appends for every event, and a class's stored properties would each be
+    /// checked for exclusive access (those checks and `Array.append` took 40% of the appends'
+    /// samples).
     private struct Writing {
         var buffer: UnsafeMutableRawPointer?
         var capacity = 0

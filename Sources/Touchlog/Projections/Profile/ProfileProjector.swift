@@ -24,6 +24,8 @@ public struct ProfileProjector: Projector {
         /// whether their kept churn list entry may change (a new customer's, or an event that
         /// concerns it).
         var customers: [String: (state: ProfileFolder.Customer, storedOpenBlock: Int64?, concernsChurn: Bool)] = [:]
+        // Room for a customer per event: growing moves every state, a few hundred bytes each.
+        customers.reserveCapacity(events.count)
         for event in events {
             let subject = event.event.subject
             var slot = customers.index(forKey: subject)
