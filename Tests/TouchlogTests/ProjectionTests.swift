@@ -125,6 +125,26 @@ struct ProjectionTests {
         }
     }
 
+    /// A rebuild in several groups reports its progress in positions of the log: never
+    /// backwards, never past the head, ending at the head.
+    @Test func rebuildProgressRisesToTheHead() throws {
+        let seed = testSeed()
+        let (lines, _) = Self.stream(seed: seed, count: 2_000, customers: 300)
+        try withTemporaryDirectory { directory in
+            var options = EventLog.Options(create: true, durable: false)
+            options.rebuildPassBytes = 32 << 10  // several groups
+            let log = try EventLog(path: directory + "/p.db", options: options)
+            try Self.append(lines, to: log, seed: seed &+ 1)
+            let head = try log.head()
+            var reports: [(view: String, reached: UInt64, head: UInt64)] = []
+            try log.rebuild(progress: { reports.append(($0, $1, $2)) })
+            #expect(reports.count > 2, "seed \(seed)")
+            #expect(reports.allSatisfy { $0.head == head && $0.reached <= head }, "seed \(seed): \(reports)")
+            #expect(zip(reports, reports.dropFirst()).allSatisfy { $0.view != $1.view || $0.reached <= $1.reached }, "seed \(seed): \(reports)")
+            #expect(reports.last?.reached == head, "seed \(seed)")
+        }
+    }
+
     /// Many passes, and a map so small that the rebuild's transactions fill it and run again.
     @Test func aRebuildInManyPassesThroughMapGrowthGivesTheSameViews() throws {
         let seed = testSeed()
