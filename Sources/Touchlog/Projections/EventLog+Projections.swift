@@ -206,11 +206,10 @@ extension EventLog {
 
         // Each worker has its own copy of the groups and its own spill files (`RebuildScan`).
         let firstPass = try scanLogInStretches(through: head, workers: workers, progress: report, makeState: { stretch in
-            RebuildScan(groups: groups.ownCopy(), spill: spill.writer(ofStretch: stretch), shares: workers)
+            RebuildScan(groups: groups.ownCopy(), spill: spill.writer(ofStretch: stretch))
         }) { scan, position, bytes, _ in
             let subject = RecordCodec.subjectBytes(of: bytes)
-            let share = Self.bucket(ofSubject: subject, buckets: scan.shares)
-            try scan.spill.append(bytes, position: position, group: scan.groups.group(ofSubject: subject), share: share)
+            try scan.spill.append(bytes, position: position, subject: subject, group: scan.groups.group(ofSubject: subject))
         }
         // Positions run from 1 to the head without gaps: a scan that finds fewer records means a
         // damaged log, and views built from it would silently lack events.
@@ -429,9 +428,8 @@ extension EventLog {
 /// What one worker of a rebuild's first pass holds: its own copy of the groups and its own spill
 /// files, so that routing an event touches no buffer or object whose reference count another core
 /// also changes (those retains and releases were about 14% of the pass's samples when the workers
-/// shared them), and the number of shares of customers (workers of the groups' passes).
+/// shared them).
 private struct RebuildScan {
     let groups: CustomerGroups
     let spill: RebuildSpill.Writer
-    let shares: Int
 }

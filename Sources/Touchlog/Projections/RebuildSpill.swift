@@ -60,9 +60,11 @@ final class RebuildSpill: @unchecked Sendable {
         fileprivate let shares: Int
         fileprivate let files: [SpillFile]
 
-        /// Keeps `record` (a checked record read from the log at `position`) for the pass of
-        /// `group`, to be folded by the worker of `share`.
-        func append(_ record: UnsafeRawBufferPointer, position: UInt64, group: Int, share: Int) throws(TouchlogError) {
+        /// Keeps `record` (a checked record read from the log at `position`, of the customer with
+        /// UTF-8 id `subject`) for the pass of `group`, to be folded by the worker of the
+        /// customer's share.
+        func append(_ record: UnsafeRawBufferPointer, position: UInt64, subject: UnsafeRawBufferPointer, group: Int) throws(TouchlogError) {
+            let share = EventLog.bucket(ofSubject: subject, buckets: shares)
             try files[group * shares + share].append(try RecordCodec.projectedPrefix(of: record, position: position), position: position, in: directory)
         }
     }

@@ -97,16 +97,16 @@ extension EventLog {
         let last = try lastPosition(at: horizon)
         let states = try scanLogByCustomer(
             through: last, workers: workers, chunkSize: chunkSize, progress: progress,
-            makeState: { _ in (state: makeState(), batch: CustomerBatch(capacity: batchBytes)) }
-        ) { _, slot, position, bytes, header in
+            makeState: { (state: makeState(), batch: CustomerBatch(capacity: batchBytes)) }
+        ) { slot, position, bytes, header in
             // The clocks are in the header: events after the as-of time are not copied or decoded.
             guard horizon.includes(position: position, recordedAt: header.recordedAt, time: header.time) else { return }
             try slot.batch.append(record: bytes, position: position)
             if slot.batch.isFull { try slot.batch.foldByCustomer { try fold(&slot.state, $0) } }
-        } finish: { _, slot in
+        } finish: { slot in
             try slot.batch.foldByCustomer { try fold(&slot.state, $0) }
         }
-        return (states.map(\.state.state), last)
+        return (states.map(\.state), last)
     }
 
     /// Bytes of events a whole-log fold gathers per thread before folding them customer by
@@ -115,23 +115,22 @@ extension EventLog {
 
     /// Visits every record of the log up to position `last` on `workers` threads: each thread
     /// reads the whole prefix but visits only the records of the customers whose subject hashes to
-    /// it (so each customer's records reach one thread, in position order), with its worker
-    /// number and its own state. Returns the states, each with the number of records its worker
-    /// visited.
+    /// it (so each customer's records reach one thread, in position order), into that thread's
+    /// own state, which `finish` completes on the same thread. Returns the states.
     func scanLogByCustomer<State>(
         through last: UInt64, workers: Int = EventLog.foldWorkers, chunkSize: Int = 200_000,
-        progress: ((UInt64, UInt64) -> Void)? = nil, makeState: (_ worker: Int) -> State,
-        _ visit: (Int, inout State, UInt64, UnsafeRawBufferPointer, RecordHeader) throws -> Void,
-        finish: (Int, inout State) throws -> Void = { _, _ in }
-    ) throws(TouchlogError) -> [(state: State, visited: UInt64)] {
+        progress: ((UInt64, UInt64) -> Void)? = nil, makeState: () -> State,
+        _ visit: (inout State, UInt64, UnsafeRawBufferPointer, RecordHeader) throws -> Void,
+        finish: (inout State) throws -> Void
+    ) throws(TouchlogError) -> [State] {
         let workers = max(1, workers)
-        return try Self.onWorkers(workers, makeState: { (state: makeState($0), visited: UInt64(0)) }, while: "reading the log") { worker, slot in
-            slot.visited = try readInChunks(after: 0, through: last, bucket: worker, of: workers, chunkSize: chunkSize) { reached, _ in
+        return try Self.onWorkers(workers, makeState: { _ in makeState() }, while: "reading the log") { worker, state in
+            _ = try readInChunks(after: 0, through: last, bucket: worker, of: workers, chunkSize: chunkSize) { reached, _ in
                 if worker == 0 { progress?(reached, last) }
             } visit: { position, bytes, header in
-                try visit(worker, &slot.state, position, bytes, header)
+                try visit(&state, position, bytes, header)
             }
-            try finish(worker, &slot.state)
+            try finish(&state)
         }
     }
 
