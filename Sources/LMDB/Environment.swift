@@ -1,4 +1,5 @@
 import CLMDB
+import Dispatch
 import Glibc
 import Synchronization
 
@@ -39,6 +40,8 @@ public final class Environment: @unchecked Sendable {
     public let isReadOnly: Bool
     private let maxMapSize: Int
     private let resizeLock = ReaderWriterLock()
+    /// Open `DetachedSnapshot`s, which hold no slot: changing the map size waits for them.
+    private let detachedSnapshots = DispatchGroup()
     /// Reset read transactions waiting to be renewed (at most `idleReaderLimit`).
     private let idleReaders = Mutex<[IdleReader]>([])
     private static let idleReaderLimit = 64
@@ -96,6 +99,19 @@ public final class Environment: @unchecked Sendable {
         let txn = try beginRead()
         defer { endRead(txn) }
         return try body(Transaction(handle: txn, state: nil))
+    }
+
+    /// Begins a read transaction that may outlive the write transaction of this process open on
+    /// another thread (call it only inside one): like `readBesideWrite`, it sees what that write
+    /// started from, and it may be handed to another thread and read there after the write has
+    /// committed. Close it when done (`DetachedSnapshot.close`): growing the map waits for it.
+    public func detachedSnapshot() throws(LMDBError) -> DetachedSnapshot {
+        let txn = try beginRead()
+        detachedSnapshots.enter()
+        return DetachedSnapshot(txn: txn) { [self] in
+            endRead(txn)
+            detachedSnapshots.leave()
+        }
     }
 
     /// Runs `body` in a write transaction and commits it; aborts it if `body` throws.
@@ -272,6 +288,7 @@ public final class Environment: @unchecked Sendable {
                 return try resizeLock.withShared(body)
             } catch let error as LMDBError where error.code == MDB_MAP_RESIZED {
                 try resizeLock.withExclusive { () throws(LMDBError) in
+                    detachedSnapshots.wait()
                     try check(mdb_env_set_mapsize(handle, 0), "mdb_env_set_mapsize")
                 }
             }
@@ -315,11 +332,39 @@ public final class Environment: @unchecked Sendable {
 
     private func growMap() throws(LMDBError) {
         try resizeLock.withExclusive { () throws(LMDBError) in
+            // No transaction can begin now, and a detached snapshot needs no lock to finish.
+            detachedSnapshots.wait()
             let current = mapSize
             guard current < maxMapSize else { throw LMDBError(code: MDB_MAP_FULL, operation: "grow map") }
             let next = min(current * 2, maxMapSize)
             try check(mdb_env_set_mapsize(handle, next), "mdb_env_set_mapsize(\(next))")
         }
+    }
+}
+
+/// A read transaction that may outlive the write transaction it was begun beside
+/// (`Environment.detachedSnapshot`), used by one thread at a time.
+public final class DetachedSnapshot: @unchecked Sendable {
+    private let txn: OpaquePointer
+    private var end: (() -> Void)?
+
+    fileprivate init(txn: OpaquePointer, end: @escaping () -> Void) {
+        self.txn = txn
+        self.end = end
+    }
+
+    deinit { close() }
+
+    /// Runs `body` in the snapshot. Not after `close`.
+    public func read<R>(_ body: (Transaction) throws -> R) rethrows -> R {
+        precondition(end != nil, "read of a closed snapshot")
+        return try body(Transaction(handle: txn, state: nil))
+    }
+
+    /// Ends the transaction (once; later calls do nothing).
+    public func close() {
+        end?()
+        end = nil
     }
 }
 

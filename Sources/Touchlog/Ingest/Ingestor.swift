@@ -166,12 +166,31 @@ public struct Ingestor {
         }
     }
 
+    /// The appends handed to the writer and not yet begun or under way, oldest first: the writer
+    /// appending one passes the next to the log to fold ahead (`EventLog.append(_:partial:foldingAhead:)`).
+    private final class Handoff: Sendable {
+        private let queued = Mutex<[InFlightAppend]>([])
+
+        func hand(_ append: InFlightAppend) { queued.withLock { $0.append(append) } }
+
+        /// The append handed after `append`, if any.
+        func next(after append: InFlightAppend) -> InFlightAppend? {
+            queued.withLock { queued in
+                guard let index = queued.firstIndex(where: { $0 === append }), index + 1 < queued.count else { return nil }
+                return queued[index + 1]
+            }
+        }
+
+        func remove(_ append: InFlightAppend) { queued.withLock { $0.removeAll { $0 === append } } }
+    }
+
     /// The batch being filled, the batches handed to the writer, and the totals so far.
     ///
     /// Decoding (on the caller's thread) overlaps with appending (on a writer queue): batches
     /// k+1 and k+2 are decoded while batch k is written, so the decoding goes on while a commit
     /// waits for the disk and while the views' writes are made, when one core would otherwise
-    /// idle. Outcomes are reported in input order. All-or-nothing still stops at the first
+    /// idle; and batch k+1, once handed over, is folded into the views while batch k commits.
+    /// Outcomes are reported in input order. All-or-nothing still stops at the first
     /// rejected batch: the writer halts there (`halted`) and skips the batches handed after it,
     /// which are then reported as validated only.
     private struct State {
@@ -180,6 +199,7 @@ public struct Ingestor {
 
         let ingestor: Ingestor
         let writer = DispatchQueue(label: "touchlog.ingest.writer")
+        let handoff = Handoff()
         /// Set by the writer after a batch that fails or is rejected in all-or-nothing mode (and
         /// by the caller's thread when it gives up): later appends are skipped.
         let halted = Flag()
@@ -243,13 +263,17 @@ public struct Ingestor {
                 return
             }
             let append = InFlightAppend(batch: pending, prepared: prepared)
-            let log = ingestor.log, partial = ingestor.options.partial, halted = halted
+            let log = ingestor.log, partial = ingestor.options.partial, halted = halted, handoff = handoff
+            handoff.hand(append)
             writer.async {
-                defer { append.done.signal() }
+                defer {
+                    handoff.remove(append)
+                    append.done.signal()
+                }
                 guard !halted.isSet else { return }
                 let result = Result {
                     guard let prepared = append.prepared else { return try log.append(append.batch.inputs, partial: partial) }
-                    return try log.append(prepared, partial: partial)
+                    return try log.append(prepared, partial: partial) { halted.isSet ? nil : handoff.next(after: append)?.prepared }
                 }
                 append.result = result
                 log.releaseMappedPages()

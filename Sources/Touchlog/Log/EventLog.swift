@@ -91,6 +91,15 @@ public final class EventLog: Sendable {
     let inlineViews: Bool
     /// `Options.rebuildPassBytes`.
     let rebuildPassBytes: Int
+    /// The next batch, decided and being folded into the views while the last one commits
+    /// (`append(_:partial:foldingAhead:)`); taken by the next append, which uses it only if it is
+    /// that batch's and nothing was written in between.
+    let foldAhead = Mutex<FoldAhead?>(nil)
+    /// How many appends used a fold ahead (for tests).
+    private let foldsAheadTaken = Atomic<Int>(0)
+    package var foldsAheadUsed: Int { foldsAheadTaken.load(ordering: .relaxed) }
+    /// Numbers `PreparedBatch`es, so that a fold ahead finds its batch.
+    private static let batchSerials = Atomic<UInt64>(0)
 
     /// A projector and the two databases its view alternates between.
     struct View: Sendable {
@@ -228,6 +237,8 @@ public final class EventLog: Sendable {
         /// Generations below this were searched, finding `found`.
         let searchedBelow: UInt32
         let found: [IdempotencyKey: UInt64]
+        /// Unique in the process.
+        let serial = EventLog.batchSerials.add(1, ordering: .relaxed).newValue
     }
 
     /// Looks a batch's keys up in the sealed generations of the idempotency index, in a read
@@ -265,7 +276,16 @@ public final class EventLog: Sendable {
 
     /// Appends a prepared batch (see `prepare`) in one durable write transaction, with the outcomes
     /// of `append(_:partial:)` for its inputs.
-    public func append(_ batch: PreparedBatch, partial: Bool = false) throws(TouchlogError) -> AppendResult {
+    ///
+    /// - Parameter next: when appending batches one after another (a file), the batch that will be
+    ///   appended next if it is ready, asked for once this batch's views' writes are made. Its
+    ///   outcomes are then decided in this transaction, and its events folded into the views on
+    ///   other threads while this one commits; its own append uses that if nothing else was
+    ///   written in between (else it decides and folds again). A large batch's folds otherwise
+    ///   wait for the transaction in front of them, and the cores idle meanwhile.
+    public func append(
+        _ batch: PreparedBatch, partial: Bool = false, foldingAhead next: (() -> PreparedBatch?)? = nil
+    ) throws(TouchlogError) -> AppendResult {
         let inputs = batch.inputs
         let hasInvalid = inputs.contains { if case .failure = $0 { true } else { false } }
         if hasInvalid && !partial {
@@ -279,7 +299,7 @@ public final class EventLog: Sendable {
         let now = Timestamp.now
         do {
             return try environment.write { txn in
-                let outcome = try appendInTransaction(txn, batch, now: now)
+                let outcome = try appendInTransaction(txn, batch, now: now, next: next)
                 if !partial && !outcome.rejections.isEmpty { throw BatchRejected(result: outcome) }
                 return outcome
             }
@@ -303,11 +323,56 @@ public final class EventLog: Sendable {
 
     private struct BatchRejected: Error { let result: AppendResult }
 
-    private func appendInTransaction(_ txn: Transaction, _ batch: PreparedBatch, now: Timestamp) throws -> AppendResult {
-        let (inputs, keys) = (batch.inputs, batch.keys)
+    /// What happens to each input of a batch, decided before anything of it is written.
+    struct BatchDecision {
+        let headBefore: UInt64
+        /// The time the batch is recorded at.
+        let recordedAt: Timestamp
+        let outcomes: [AppendOutcome]
+        /// The head once the batch is written.
+        let head: UInt64
+    }
+
+    private func appendInTransaction(
+        _ txn: Transaction, _ batch: PreparedBatch, now: Timestamp, next: (() -> PreparedBatch?)?
+    ) throws -> AppendResult {
         var metadata = try readMetadata(txn)
-        let headBefore = metadata.head
-        let recordedAt = max(now, metadata.lastRecordedAt)
+        let ahead = takeFoldAhead(of: batch, in: txn, head: metadata.head)
+        let decision = try ahead?.decision ?? decide(batch, in: txn, head: metadata.head, recordedAt: max(now, metadata.lastRecordedAt))
+        let (inputs, keys, outcomes, recordedAt) = (batch.inputs, batch.keys, decision.outcomes, decision.recordedAt)
+        guard decision.head > decision.headBefore else { return AppendResult(outcomes: outcomes, head: decision.headBefore) }
+        let projecting = try ahead?.works ?? startProjecting(inputs, decision)
+        defer { projecting?.forEach { _ = try? $0.finish() } }  // they read beside this transaction: never outlive it
+        for inputIndex in inputs.indices {
+            guard case .stored(let position) = outcomes[inputIndex], case .success(let decoded) = inputs[inputIndex], let key = keys[inputIndex] else { continue }
+            let event = decoded.event
+            let subject = Array(event.subject.utf8)
+            var state = try txn.get(customers, key: subject).map(CustomerState.init) ?? CustomerState()
+            let record = RecordCodec.encode(decoded, recordedAt: recordedAt, previousOfCustomer: state.lastPosition, jsonInline: false)
+            try txn.put(events, key: PositionKey.of(position), value: record, flags: .append)
+            guard let eventJSON else { throw TouchlogError(.storage, "\(path) is open read-only") }
+            try txn.put(eventJSON, key: PositionKey.of(position), value: RecordCodec.jsonEntry(decoded.json), flags: .append)
+            try txn.put(eventIds, key: key.indexKey(generation: generation(of: position)), value: PositionKey.of(position))
+            state.lastPosition = position
+            state.eventCount += 1
+            try txn.put(customers, key: subject, value: state.encoded)
+            metadata.earliestTime = min(metadata.earliestTime, event.time)
+            metadata.latestTime = max(metadata.latestTime, event.time)
+        }
+        metadata.head = decision.head
+        metadata.lastRecordedAt = recordedAt
+        try txn.put(meta, key: LogMetadata.key, value: metadata.encoded)
+        try sealGenerations(txn, from: decision.headBefore, to: metadata.head)
+        try project(txn, inputs, decision, folded: projecting) { folded in
+            if let next = next?() { foldAhead(next, over: folded, in: txn, metadata: metadata) }
+        }
+        return AppendResult(outcomes: outcomes, head: metadata.head)
+    }
+
+    /// Decides each input's outcome in `txn`, whose log ends at `head`: stored (at which position),
+    /// a duplicate of a stored event, or rejected.
+    private func decide(_ batch: PreparedBatch, in txn: Transaction, head headBefore: UInt64, recordedAt: Timestamp) throws -> BatchDecision {
+        let (inputs, keys) = (batch.inputs, batch.keys)
         // What `prepare` found holds if it searched this log's sealed generations (no fewer are
         // sealed now, unless the database was replaced meanwhile); the rest is searched here.
         let prepared = batch.log == ObjectIdentifier(self) && batch.searchedBelow <= UInt32(clamping: headBefore / generationSize)
@@ -316,8 +381,8 @@ public final class EventLog: Sendable {
         for (key, position) in try index.positions(of: keys.compactMap { $0 }.filter { storedBefore[$0] == nil }) {
             storedBefore[key] = position
         }
-        // What happens to each input, decided before anything is written, so that the views can
-        // fold the stored events while the log is written (see `startProjecting`).
+        // Decided before anything is written, so that the views can fold the stored events while
+        // the log is written (see `startProjecting`).
         var storedInBatch: [IdempotencyKey: (position: UInt64, input: Int)] = [:]
         storedInBatch.reserveCapacity(inputs.count)
         var outcomes: [AppendOutcome] = []
@@ -342,32 +407,35 @@ public final class EventLog: Sendable {
                 }
             }
         }
-        guard head > headBefore else { return AppendResult(outcomes: outcomes, head: headBefore) }
-        let stored = inlineViews ? storedEvents(inputs, outcomes: outcomes, recordedAt: recordedAt) : []
-        let projecting = startProjecting(stored, from: headBefore)
-        defer { projecting?.forEach { _ = try? $0.finish() } }  // they read beside this transaction: never outlive it
-        for inputIndex in inputs.indices {
-            guard case .stored(let position) = outcomes[inputIndex], case .success(let decoded) = inputs[inputIndex], let key = keys[inputIndex] else { continue }
-            let event = decoded.event
-            let subject = Array(event.subject.utf8)
-            var state = try txn.get(customers, key: subject).map(CustomerState.init) ?? CustomerState()
-            let record = RecordCodec.encode(decoded, recordedAt: recordedAt, previousOfCustomer: state.lastPosition, jsonInline: false)
-            try txn.put(events, key: PositionKey.of(position), value: record, flags: .append)
-            guard let eventJSON else { throw TouchlogError(.storage, "\(path) is open read-only") }
-            try txn.put(eventJSON, key: PositionKey.of(position), value: RecordCodec.jsonEntry(decoded.json), flags: .append)
-            try txn.put(eventIds, key: key.indexKey(generation: generation(of: position)), value: PositionKey.of(position))
-            state.lastPosition = position
-            state.eventCount += 1
-            try txn.put(customers, key: subject, value: state.encoded)
-            metadata.earliestTime = min(metadata.earliestTime, event.time)
-            metadata.latestTime = max(metadata.latestTime, event.time)
+        return BatchDecision(headBefore: headBefore, recordedAt: recordedAt, outcomes: outcomes, head: head)
+    }
+
+    /// The fold ahead of `batch`, if one was made for it in the write transaction just before
+    /// `txn` (so nothing was written in between); any other is discarded.
+    private func takeFoldAhead(of batch: PreparedBatch, in txn: Transaction, head: UInt64) -> FoldAhead? {
+        guard let ahead = foldAhead.withLock({ slot in defer { slot = nil }; return slot }) else { return nil }
+        guard ahead.batch == batch.serial, txn.snapshotID == ahead.decidedIn + 1, ahead.decision.headBefore == head else {
+            ahead.discard()
+            return nil
         }
-        metadata.head = head
-        metadata.lastRecordedAt = recordedAt
-        try txn.put(meta, key: LogMetadata.key, value: metadata.encoded)
-        try sealGenerations(txn, from: headBefore, to: metadata.head)
-        try project(txn, stored, folded: projecting, from: headBefore, to: metadata.head)
-        return AppendResult(outcomes: outcomes, head: metadata.head)
+        foldsAheadTaken.add(1, ordering: .relaxed)
+        return ahead
+    }
+
+    /// Decides `next`'s outcomes in `txn` (which has written the batch in front of it, up to
+    /// `metadata.head`) and starts folding its events over `folded`, that batch's views' writes,
+    /// for `takeFoldAhead`. Nothing is folded ahead for a batch with a rejection, or too small to
+    /// fold beside its transaction; a failure here is left for the batch's own append to meet.
+    private func foldAhead(_ next: PreparedBatch, over folded: FoldedViews, in txn: Transaction, metadata: LogMetadata) {
+        let valid = next.inputs.allSatisfy { if case .success = $0 { true } else { false } }
+        guard valid, next.log == ObjectIdentifier(self),
+            let decision = try? decide(next, in: txn, head: metadata.head, recordedAt: max(.now, metadata.lastRecordedAt)),
+            !decision.outcomes.contains(where: { if case .rejected = $0 { true } else { false } })
+        else { return }
+        guard let works = try? startProjecting(next.inputs, decision, over: folded) else { return }
+        let ahead = FoldAhead(batch: next.serial, decidedIn: txn.snapshotID, decision: decision, works: works)
+        let replaced = foldAhead.withLock { slot in defer { slot = ahead }; return slot }
+        replaced?.discard()  // an earlier try of this transaction's
     }
 
     /// The idempotency-index generation of a position (clamped, so that a damaged key read by

@@ -20,89 +20,141 @@ extension EventLog {
     /// while the log is written; smaller ones (the service's, mostly) fold in the transaction.
     package static let backgroundFoldMinimum = 1_000
 
-    /// The events an append stores (the inputs whose outcome is `.stored`), as the views fold them.
+    /// The events an append stores (the inputs whose outcome is `.stored`), as the views fold them;
+    /// with `share`, only those of that share of customers (`bucket(ofSubject:buckets:)`).
     func storedEvents(
-        _ inputs: [Result<DecodedEvent, EventRejection>], outcomes: [AppendOutcome], recordedAt: Timestamp
+        _ inputs: [Result<DecodedEvent, EventRejection>], _ decision: BatchDecision, share: (index: Int, of: Int)? = nil
     ) -> [StoredEvent] {
-        inputs.indices.compactMap { index in
-            guard case .stored(let position) = outcomes[index], case .success(let decoded) = inputs[index] else { return nil }
-            return StoredEvent(position: position, recordedAt: recordedAt, event: decoded.event, json: [])
+        var stored: [StoredEvent] = []
+        stored.reserveCapacity(Int(decision.head - decision.headBefore) / (share?.of ?? 1))
+        for index in inputs.indices {
+            guard case .stored(let position) = decision.outcomes[index], case .success(let decoded) = inputs[index] else { continue }
+            if let share {
+                var subject = decoded.event.subject
+                guard subject.withUTF8({ Self.bucket(ofSubject: UnsafeRawBufferPointer($0), buckets: share.of) }) == share.index else { continue }
+            }
+            stored.append(StoredEvent(position: position, recordedAt: decision.recordedAt, event: decoded.event, json: []))
         }
+        return stored
     }
 
     /// The views' writes for part of an append's events, by index in `views`, from `startProjecting`.
     typealias ProjectedWrites = [(view: Int, writes: ViewWrites)]
 
-    /// Starts folding a large append's `stored` events (the positions after `oldHead`) into every
-    /// up-to-date view on threads of their own (the cores), called inside the append's write
-    /// transaction before it writes anything. Each thread reads a snapshot equal to what the
-    /// transaction started from and records the views' writes, which `project` then makes. A view
-    /// whose projector folds customers apart is folded in parts by customer, one per thread; the
-    /// others go to one thread each, in turn. `nil` for small appends (and without inline views):
-    /// `project` folds those itself.
-    func startProjecting(_ stored: [StoredEvent], from oldHead: UInt64) -> [BackgroundWork<ProjectedWrites>]? {
-        guard inlineViews, stored.count >= Self.backgroundFoldMinimum else { return nil }
+    /// What an append folded beside its transaction left in the views: the writes, and the live
+    /// slot of each view they went to (by index in `views`). The next batch can be folded over
+    /// it before this transaction commits (`FoldAhead`).
+    struct FoldedViews {
+        let writes: ProjectedWrites
+        let slots: [Int: Int]
+    }
+
+    /// Starts folding the events a large append stores (`inputs` as `decision` decided them) into
+    /// every up-to-date view on threads of their own (the cores). Each thread records the views'
+    /// writes, which `project` then makes. A view whose projector folds customers apart is folded
+    /// in shares of customers, one per thread; the others go to one thread each, in turn. Each
+    /// thread picks its events out of the batch itself. `nil` for small appends (and without
+    /// inline views): `project` folds those itself.
+    ///
+    /// Called inside a write transaction, in one of two ways:
+    /// - in the append's own, before it writes anything (`previous` is `nil`): each thread reads a
+    ///   snapshot equal to what the transaction started from;
+    /// - in the transaction of the batch in front, once its views' writes are made (`previous`):
+    ///   each thread reads a detached snapshot from before that batch, through its writes, and
+    ///   folds the views it kept current.
+    func startProjecting(
+        _ inputs: [Result<DecodedEvent, EventRejection>], _ decision: BatchDecision, over previous: FoldedViews? = nil
+    ) throws -> [BackgroundWork<ProjectedWrites>]? {
+        guard inlineViews, decision.head - decision.headBefore >= UInt64(Self.backgroundFoldMinimum) else { return nil }
+        let oldHead = decision.headBefore
         let threads = Self.foldWorkers
-        var parts: [[StoredEvent]] = Array(repeating: [], count: threads)
-        if threads > 1, views.contains(where: \.projector.foldsCustomersApart) {
-            for event in stored {
-                var subject = event.event.subject
-                parts[subject.withUTF8 { Self.bucket(ofSubject: UnsafeRawBufferPointer($0), buckets: threads) }].append(event)
-            }
-        }
-        // Each thread's folds: a view's index and the events it folds there.
-        var tasks: [[(view: Int, events: [StoredEvent])]] = Array(repeating: [], count: threads)
+        // Each thread's folds: a view's index, and whether it folds the thread's share of customers.
+        var tasks: [[(view: Int, byShare: Bool)]] = Array(repeating: [], count: threads)
         var next = 0
         for (index, view) in views.enumerated() {
             if threads > 1, view.projector.foldsCustomersApart {
-                for thread in 0..<threads where !parts[thread].isEmpty { tasks[thread].append((index, parts[thread])) }
+                for thread in 0..<threads { tasks[thread].append((index, true)) }
             } else {
-                tasks[next % threads].append((index, stored))
+                tasks[next % threads].append((index, false))
                 next += 1
             }
         }
-        return tasks.filter { !$0.isEmpty }.map { folds in
-            BackgroundWork(while: "folding an append into the views") { [self] in
-                try environment.readBesideWrite { snapshot in
+        return try tasks.enumerated().filter { !$0.element.isEmpty }.map { thread, folds in
+            // Begun here, inside the write transaction, so that it sees what the folds expect.
+            let snapshot = try previous.map { _ in try environment.detachedSnapshot() }
+            return BackgroundWork(while: "folding an append into the views") { [self] in
+                var share: [StoredEvent]?, all: [StoredEvent]?
+                func fold(_ snapshot: Transaction) throws -> ProjectedWrites {
                     try folds.compactMap { fold -> (view: Int, writes: ViewWrites)? in
                         let view = views[fold.view]
-                        guard let checkpoint = try checkpoint(of: view, in: snapshot), isCurrent(checkpoint, of: view, at: oldHead) else { return nil }
-                        let writes = ViewWrites(expectedWrites: fold.events.count)
-                        let store = ViewStore(txn: snapshot, database: view.slots[Int(checkpoint.liveSlot)], meta: meta, recorder: writes)
-                        try view.projector.apply(fold.events, to: store)
+                        let slot: Int
+                        if let previous {
+                            guard let kept = previous.slots[fold.view] else { return nil }
+                            slot = kept
+                        } else {
+                            guard let checkpoint = try checkpoint(of: view, in: snapshot), isCurrent(checkpoint, of: view, at: oldHead) else { return nil }
+                            slot = Int(checkpoint.liveSlot)
+                        }
+                        let events: [StoredEvent]
+                        if fold.byShare {
+                            if share == nil { share = storedEvents(inputs, decision, share: (thread, threads)) }
+                            events = share!
+                        } else {
+                            if all == nil { all = storedEvents(inputs, decision) }
+                            events = all!
+                        }
+                        guard !events.isEmpty else { return nil }
+                        let bases = previous?.writes.filter { $0.view == fold.view }.map(\.writes) ?? []
+                        let writes = ViewWrites(expectedWrites: events.count, over: bases)
+                        let store = ViewStore(txn: snapshot, database: view.slots[slot], meta: meta, recorder: writes)
+                        try view.projector.apply(events, to: store)
                         writes.sortForReplay()
                         return (fold.view, writes)
                     }
                 }
+                guard let snapshot else { return try environment.readBesideWrite(fold) }
+                defer { snapshot.close() }
+                return try snapshot.read(fold)
             }
         }
     }
 
     /// Folds the events stored by an append into every up-to-date view, in the append's own
     /// transaction (making the writes `folded` recorded, if given), and moves their checkpoints
-    /// to the new head.
+    /// to the new head. Writes recorded are handed to `beforeMaking` before they are made, so
+    /// that the next batch can be folded over them meanwhile (`FoldAhead`).
     func project(
-        _ txn: Transaction, _ stored: [StoredEvent], folded: [BackgroundWork<ProjectedWrites>]?, from oldHead: UInt64, to newHead: UInt64
+        _ txn: Transaction, _ inputs: [Result<DecodedEvent, EventRejection>], _ decision: BatchDecision,
+        folded: [BackgroundWork<ProjectedWrites>]?, beforeMaking: (FoldedViews) -> Void = { _ in }
     ) throws {
         guard inlineViews else { return }
-        let recorded = try folded?.flatMap { (work) throws(TouchlogError) in try work.finish() }
+        var current: [(index: Int, checkpoint: ViewCheckpoint)] = []
         for (index, view) in views.enumerated() {
-            guard var checkpoint = try checkpoint(of: view, in: txn), isCurrent(checkpoint, of: view, at: oldHead) else {
+            guard let checkpoint = try checkpoint(of: view, in: txn), isCurrent(checkpoint, of: view, at: decision.headBefore) else {
                 continue  // stale: left to a rebuild, and readers are told so
             }
-            let database = view.slots[Int(checkpoint.liveSlot)]
-            if let recorded {
-                // The same snapshot: a view current here was current there.
-                let parts = recorded.filter { $0.view == index }
-                guard !parts.isEmpty else {
-                    throw TouchlogError(.storage, "the \(view.projector.name) view changed while an append folded into it")
-                }
-                for part in parts { try part.writes.replay(in: txn, database: database) }
-            } else {
-                try view.projector.apply(stored, to: ViewStore(txn: txn, database: database, meta: meta))
+            current.append((index, checkpoint))
+        }
+        if let folded {
+            let recorded = try folded.flatMap { (work) throws(TouchlogError) in try work.finish() }
+            // The same snapshot: a view current here was current there.
+            for (index, _) in current where !recorded.contains(where: { $0.view == index }) {
+                throw TouchlogError(.storage, "the \(views[index].projector.name) view changed while an append folded into it")
             }
-            checkpoint.position = newHead
-            try save(checkpoint, of: view, in: txn)
+            beforeMaking(FoldedViews(writes: recorded, slots: Dictionary(uniqueKeysWithValues: current.map { ($0.index, Int($0.checkpoint.liveSlot)) })))
+            for part in recorded {
+                guard let view = current.first(where: { $0.index == part.view }) else { continue }
+                try part.writes.replay(in: txn, database: views[part.view].slots[Int(view.checkpoint.liveSlot)])
+            }
+        } else {
+            let stored = storedEvents(inputs, decision)
+            for (index, checkpoint) in current {
+                try views[index].projector.apply(stored, to: ViewStore(txn: txn, database: views[index].slots[Int(checkpoint.liveSlot)], meta: meta))
+            }
+        }
+        for (index, var checkpoint) in current {
+            checkpoint.position = decision.head
+            try save(checkpoint, of: views[index], in: txn)
         }
     }
 

@@ -40,7 +40,8 @@ package struct UncheckedSendable<Value>: @unchecked Sendable {
 
 /// Work running on a thread of its own while the caller goes on: a rebuild writes one group of
 /// customers while its workers fold the next; a large append folds its batch into the views while
-/// it writes the log. Only the thread that started it calls `finish`.
+/// it writes the log. One thread at a time calls `finish`: the one that started it, or one it
+/// handed the work to.
 final class BackgroundWork<Value>: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
     /// Set by the work's thread before it signals `done`; read after waiting for it.

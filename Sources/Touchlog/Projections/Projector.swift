@@ -129,7 +129,12 @@ public struct ViewStore {
 /// the root. `sortForReplay` puts them in that order beforehand, on the recording thread, so that
 /// the write transaction (the critical path of an append) only writes.
 ///
-/// Thread rules: one thread records (and sorts), then another replays, after the first is done.
+/// A batch folded ahead of its transaction (`EventLog.FoldAhead`) reads a snapshot from before the
+/// batch in front of it, so its recorder also reads through that batch's writes (`bases`), which
+/// the transaction in front makes.
+///
+/// Thread rules: one thread records (and sorts), then another replays, after the first is done;
+/// once sorted, any number of threads may read it as a base.
 final class ViewWrites: @unchecked Sendable {
     private struct Write {
         let key: [UInt8]
@@ -142,12 +147,18 @@ final class ViewWrites: @unchecked Sendable {
     private var latest: [ByteKey: Int] = [:]
     /// The indices in `writes` of each key's latest write, in key order (`sortForReplay`).
     private var replayOrder: [Int]?
+    /// Writes made before these, read where this recorder has none of its own (their own bases
+    /// are not), until recording ends (`sortForReplay`).
+    private var bases: [ViewWrites]
 
-    /// - Parameter expectedWrites: room to reserve, so that recording a large batch does not
-    ///   grow its tables over and over.
-    init(expectedWrites: Int = 0) {
+    /// - Parameters:
+    ///   - expectedWrites: room to reserve, so that recording a large batch does not grow its
+    ///     tables over and over.
+    ///   - bases: the writes of the batch in front, sorted, when folding ahead of it.
+    init(expectedWrites: Int = 0, over bases: [ViewWrites] = []) {
         writes.reserveCapacity(expectedWrites)
         latest.reserveCapacity(expectedWrites)
+        self.bases = bases
     }
 
     deinit {
@@ -173,15 +184,26 @@ final class ViewWrites: @unchecked Sendable {
         case deleted
     }
 
-    /// What the latest recorded write of `key` left, or `nil` if none was recorded.
+    /// What the latest recorded write of `key` left (here, else in the bases), or `nil` if none was recorded.
     func recorded(_ key: [UInt8]) -> Recorded? {
-        guard let index = latest[ByteKey(key)] else { return nil }
+        let key = ByteKey(key)
+        if let own = recordedHere(key) { return own }
+        for base in bases {
+            if let recorded = base.recordedHere(key) { return recorded }
+        }
+        return nil
+    }
+
+    private func recordedHere(_ key: ByteKey) -> Recorded? {
+        guard let index = latest[key] else { return nil }
         return writes[index].value.map { .value(UnsafeRawBufferPointer($0)) } ?? .deleted
     }
 
-    /// Sorts each key's latest write by key, for `replay`. Call once recording is done.
+    /// Sorts each key's latest write by key, for `replay`, and lets the bases go. Call once
+    /// recording is done.
     func sortForReplay() {
         replayOrder = writes.withUnsafeBufferPointer { writes in latest.values.sorted { KeyOrder.precedes(writes[$0].key, writes[$1].key) } }
+        bases = []
     }
 
     /// Makes each key's latest write, in key order, in `database` of `txn`.
