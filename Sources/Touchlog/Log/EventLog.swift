@@ -343,21 +343,29 @@ public final class EventLog: Sendable {
         guard decision.head > decision.headBefore else { return AppendResult(outcomes: outcomes, head: decision.headBefore) }
         let projecting = try ahead?.works ?? startProjecting(inputs, decision)
         defer { projecting?.forEach { _ = try? $0.finish() } }  // they read beside this transaction: never outlive it
+        guard let eventJSON else { throw TouchlogError(.storage, "\(path) is open read-only") }
+        // Each customer's index entry is read once and written once per batch, in key order.
+        var customerStates: [ByteKey: CustomerState] = [:]
+        customerStates.reserveCapacity(Int(decision.head - decision.headBefore))
         for inputIndex in inputs.indices {
             guard case .stored(let position) = outcomes[inputIndex], case .success(let decoded) = inputs[inputIndex], let key = keys[inputIndex] else { continue }
             let event = decoded.event
-            let subject = Array(event.subject.utf8)
-            var state = try txn.get(customers, key: subject).map(CustomerState.init) ?? CustomerState()
+            let subject = ByteKey(Array(event.subject.utf8))
+            var state = try customerStates[subject] ?? txn.get(customers, key: subject.bytes).map(CustomerState.init) ?? CustomerState()
             let record = RecordCodec.encode(decoded, recordedAt: recordedAt, previousOfCustomer: state.lastPosition, jsonInline: false)
             try txn.put(events, key: PositionKey.of(position), value: record, flags: .append)
-            guard let eventJSON else { throw TouchlogError(.storage, "\(path) is open read-only") }
             try txn.put(eventJSON, key: PositionKey.of(position), value: RecordCodec.jsonEntry(decoded.json), flags: .append)
             try txn.put(eventIds, key: key.indexKey(generation: generation(of: position)), value: PositionKey.of(position))
             state.lastPosition = position
             state.eventCount += 1
-            try txn.put(customers, key: subject, value: state.encoded)
+            customerStates[subject] = state
             metadata.earliestTime = min(metadata.earliestTime, event.time)
             metadata.latestTime = max(metadata.latestTime, event.time)
+        }
+        try txn.withCursor(customers) { cursor in
+            for (subject, state) in customerStates.sorted(by: { KeyOrder.precedes($0.key.bytes, $1.key.bytes) }) {
+                try subject.bytes.withUnsafeBytes { key in try state.encoded.withUnsafeBytes { try cursor.put(key, $0) } }
+            }
         }
         metadata.head = decision.head
         metadata.lastRecordedAt = recordedAt
