@@ -94,7 +94,7 @@ public final class EventLog: Sendable {
     /// The next batch, decided and being folded into the views while the last one commits
     /// (`append(_:partial:foldingAhead:)`); taken by the next append, which uses it only if it is
     /// that batch's and nothing was written in between.
-    let foldAhead = Mutex<FoldAhead?>(nil)
+    private let foldedAhead = Mutex<FoldAhead?>(nil)
     /// How many appends used a fold ahead (for tests).
     private let foldsAheadTaken = Atomic<Int>(0)
     package var foldsAheadUsed: Int { foldsAheadTaken.load(ordering: .relaxed) }
@@ -421,7 +421,7 @@ public final class EventLog: Sendable {
     /// The fold ahead of `batch`, if one was made for it in the write transaction just before
     /// `txn` (so nothing was written in between); any other is discarded.
     private func takeFoldAhead(of batch: PreparedBatch, in txn: Transaction, head: UInt64) -> FoldAhead? {
-        guard let ahead = foldAhead.withLock({ slot in defer { slot = nil }; return slot }) else { return nil }
+        guard let ahead = foldedAhead.withLock({ slot in defer { slot = nil }; return slot }) else { return nil }
         guard ahead.batch == batch.serial, txn.snapshotID == ahead.decidedIn + 1, ahead.decision.headBefore == head else {
             ahead.discard()
             return nil
@@ -442,7 +442,7 @@ public final class EventLog: Sendable {
         else { return }
         guard let works = try? startProjecting(next.inputs, decision, over: folded) else { return }
         let ahead = FoldAhead(batch: next.serial, decidedIn: txn.snapshotID, decision: decision, works: works)
-        let replaced = foldAhead.withLock { slot in defer { slot = ahead }; return slot }
+        let replaced = foldedAhead.withLock { slot in defer { slot = ahead }; return slot }
         replaced?.discard()  // an earlier try of this transaction's
     }
 
