@@ -38,8 +38,9 @@ extension EventLog {
         return stored
     }
 
-    /// The views' writes for part of an append's events, by index in `views`, from `startProjecting`.
-    typealias ProjectedWrites = [(view: Int, writes: ViewWrites)]
+    /// The views' writes for part of an append's events, by index in `views` and share of
+    /// customers (`nil` for a view folded whole), from `startProjecting`.
+    typealias ProjectedWrites = [(view: Int, share: Int?, writes: ViewWrites)]
 
     /// What an append folded beside its transaction left in the views: the writes, and the live
     /// slot of each view they went to (by index in `views`). The next batch can be folded over
@@ -85,7 +86,7 @@ extension EventLog {
             return BackgroundWork(while: "folding an append into the views") { [self] in
                 var share: [StoredEvent]?, all: [StoredEvent]?
                 func fold(_ snapshot: Transaction) throws -> ProjectedWrites {
-                    try folds.compactMap { fold -> (view: Int, writes: ViewWrites)? in
+                    try folds.compactMap { fold -> (view: Int, share: Int?, writes: ViewWrites)? in
                         let view = views[fold.view]
                         let slot: Int
                         if let previous {
@@ -104,12 +105,13 @@ extension EventLog {
                             events = all!
                         }
                         guard !events.isEmpty else { return nil }
-                        let bases = previous?.writes.filter { $0.view == fold.view }.map(\.writes) ?? []
+                        // A share's keys are its customers' (and settings, the same in every share).
+                        let bases = previous?.writes.filter { $0.view == fold.view && (!fold.byShare || $0.share == thread) }.map(\.writes) ?? []
                         let writes = ViewWrites(expectedWrites: events.count, over: bases)
                         let store = ViewStore(txn: snapshot, database: view.slots[slot], meta: meta, recorder: writes)
                         try view.projector.apply(events, to: store)
                         writes.sortForReplay()
-                        return (fold.view, writes)
+                        return (fold.view, fold.byShare ? thread : nil, writes)
                     }
                 }
                 guard let snapshot else { return try environment.readBesideWrite(fold) }
