@@ -278,11 +278,12 @@ public final class EventLog: Sendable {
     /// of `append(_:partial:)` for its inputs.
     ///
     /// - Parameter next: when appending batches one after another (a file), the batch that will be
-    ///   appended next if it is ready, asked for once this batch's views' writes are made. Its
-    ///   outcomes are then decided in this transaction, and its events folded into the views on
-    ///   other threads while this one commits; its own append uses that if nothing else was
-    ///   written in between (else it decides and folds again). A large batch's folds otherwise
-    ///   wait for the transaction in front of them, and the cores idle meanwhile.
+    ///   appended next if it is ready, asked for once this batch's log is written and its folds are
+    ///   done. Its outcomes are then decided in this transaction, and its events folded into the
+    ///   views on other threads while this one makes its views' writes and commits; its own
+    ///   append uses that if nothing else was written in between (else it decides and folds
+    ///   again). A large batch's folds otherwise wait for the transaction in front of them, and
+    ///   the cores idle meanwhile.
     public func append(
         _ batch: PreparedBatch, partial: Bool = false, foldingAhead next: (() -> PreparedBatch?)? = nil
     ) throws(TouchlogError) -> AppendResult {

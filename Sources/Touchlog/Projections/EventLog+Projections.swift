@@ -60,9 +60,9 @@ extension EventLog {
     /// Called inside a write transaction, in one of two ways:
     /// - in the append's own, before it writes anything (`previous` is `nil`): each thread reads a
     ///   snapshot equal to what the transaction started from;
-    /// - in the transaction of the batch in front, once its views' writes are made (`previous`):
-    ///   each thread reads a detached snapshot from before that batch, through its writes, and
-    ///   folds the views it kept current.
+    /// - in the transaction of the batch in front, once that batch's folds are done and before
+    ///   their writes are made (`previous`): each thread reads a detached snapshot from before that
+    ///   batch, through its recorded writes, and folds the views it keeps current.
     func startProjecting(
         _ inputs: [Result<DecodedEvent, EventRejection>], _ decision: BatchDecision, over previous: FoldedViews? = nil
     ) throws -> [BackgroundWork<ProjectedWrites>]? {

@@ -1,7 +1,7 @@
 extension EventLog {
     /// A batch decided, and being folded into the views, in the write transaction of the batch in
     /// front of it (`append(_:partial:foldingAhead:)`), on threads that go on while that
-    /// transaction commits. The folds read a snapshot from before the batch in front, through its
+    /// transaction makes its views' writes and commits. The folds read a snapshot from before the batch in front, through its
     /// writes (`FoldedViews`), which is what the batch's own transaction will start from if
     /// nothing else is written in between.
     final class FoldAhead: @unchecked Sendable {
