@@ -106,12 +106,13 @@ extension EventLog {
                         }
                         guard !events.isEmpty else { return nil }
                         // A share's keys are its customers' (and settings, the same in every share).
-                        let bases = previous?.writes.filter { $0.view == fold.view && (!fold.byShare || $0.share == thread) }.map(\.writes) ?? []
-                        let writes = ViewWrites(expectedWrites: events.count, over: bases)
+                        let foldShare = fold.byShare ? thread : nil
+                        let base = previous?.writes.first { $0.view == fold.view && $0.share == foldShare }?.writes
+                        let writes = ViewWrites(expectedWrites: events.count, over: base)
                         let store = ViewStore(txn: snapshot, database: view.slots[slot], meta: meta, recorder: writes)
                         try view.projector.apply(events, to: store)
                         writes.sortForReplay()
-                        return (fold.view, fold.byShare ? thread : nil, writes)
+                        return (fold.view, foldShare, writes)
                     }
                 }
                 guard let snapshot else { return try environment.readBesideWrite(fold) }

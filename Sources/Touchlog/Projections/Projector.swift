@@ -130,7 +130,7 @@ public struct ViewStore {
 /// the write transaction (the critical path of an append) only writes.
 ///
 /// A batch folded ahead of its transaction (`EventLog.FoldAhead`) reads a snapshot from before the
-/// batch in front of it, so its recorder also reads through that batch's writes (`bases`), which
+/// batch in front of it, so its recorder also reads through that batch's writes (`base`), which
 /// the transaction in front makes.
 ///
 /// Thread rules: one thread records (and sorts), then another replays, after the first is done;
@@ -147,18 +147,18 @@ final class ViewWrites: @unchecked Sendable {
     private var latest: [ByteKey: Int] = [:]
     /// The indices in `writes` of each key's latest write, in key order (`sortForReplay`).
     private var replayOrder: [Int]?
-    /// Writes made before these, read where this recorder has none of its own (their own bases
-    /// are not), until recording ends (`sortForReplay`).
-    private var bases: [ViewWrites]
+    /// Writes made before these, read where this recorder has none of its own (not through its
+    /// own base), until recording ends (`sortForReplay`).
+    private var base: ViewWrites?
 
     /// - Parameters:
     ///   - expectedWrites: room to reserve, so that recording a large batch does not grow its
     ///     tables over and over.
-    ///   - bases: the writes of the batch in front, sorted, when folding ahead of it.
-    init(expectedWrites: Int = 0, over bases: [ViewWrites] = []) {
+    ///   - base: the writes of the batch in front, sorted, when folding ahead of it.
+    init(expectedWrites: Int = 0, over base: ViewWrites? = nil) {
         writes.reserveCapacity(expectedWrites)
         latest.reserveCapacity(expectedWrites)
-        self.bases = bases
+        self.base = base
     }
 
     deinit {
@@ -184,14 +184,11 @@ final class ViewWrites: @unchecked Sendable {
         case deleted
     }
 
-    /// What the latest recorded write of `key` left (here, else in the bases), or `nil` if none was recorded.
+    /// What the latest recorded write of `key` left (here, else in the base), or `nil` if none
+    /// was recorded.
     func recorded(_ key: [UInt8]) -> Recorded? {
         let key = ByteKey(key)
-        if let own = recordedHere(key) { return own }
-        for base in bases {
-            if let recorded = base.recordedHere(key) { return recorded }
-        }
-        return nil
+        return recordedHere(key) ?? base?.recordedHere(key)
     }
 
     private func recordedHere(_ key: ByteKey) -> Recorded? {
@@ -199,11 +196,11 @@ final class ViewWrites: @unchecked Sendable {
         return writes[index].value.map { .value(UnsafeRawBufferPointer($0)) } ?? .deleted
     }
 
-    /// Sorts each key's latest write by key, for `replay`, and lets the bases go. Call once
+    /// Sorts each key's latest write by key, for `replay`, and lets the base go. Call once
     /// recording is done.
     func sortForReplay() {
         replayOrder = writes.withUnsafeBufferPointer { writes in latest.values.sorted { KeyOrder.precedes(writes[$0].key, writes[$1].key) } }
-        bases = []
+        base = nil
     }
 
     /// Makes each key's latest write, in key order, in `database` of `txn`.
