@@ -17,39 +17,42 @@ public struct ProfileProjector: Projector {
         try apply([event], to: view)
     }
 
-    /// Decodes each customer's profile once per batch, folds all their events, encodes it once.
-    /// Updates each customer's kept churn list entry with their profile.
+    /// Folds each customer's events of the batch together, in position order: decodes their
+    /// profile once, folds, encodes it once, and updates their kept churn list entry with it.
+    /// One customer is in memory at a time.
     public func apply(_ events: [StoredEvent], to view: ViewStore) throws {
-        /// Per customer touched: their state, their stored open history block's earliest time, and
-        /// whether their kept churn list entry may change (a new customer's, or an event that
-        /// concerns it).
-        var customers: [String: (state: ProfileFolder.Customer, storedOpenBlock: Int64?, concernsChurn: Bool)] = [:]
-        // Room for a customer per event: growing moves every state, a few hundred bytes each.
-        customers.reserveCapacity(events.count)
-        for event in events {
-            let subject = event.event.subject
-            var slot = customers.index(forKey: subject)
-            if slot == nil {
-                let profile = try view.get(Array(subject.utf8)).map { try CustomerProfile(encoded: $0) } ?? CustomerProfile()
-                let openKey = ProfileHistory.openBlockKey(subject)
-                let open = try openKey.withUnsafeBytes { key in try view.get(openKey).map { try ProfileHistory.decodeOpenBlock($0, key: key) } }
-                customers[subject] = (ProfileFolder.Customer(profile: profile, history: ProfileHistoryTracker(blockEarliest: open)), open, profile.isEmpty)
-                slot = customers.index(forKey: subject)
-            }
-            if CustomerProfile.concernsChurnRules(event.event) { customers.values[slot!].concernsChurn = true }
-            if let snapshot = ProfileFolder.fold(event, into: &customers.values[slot!].state, snapshotInterval: snapshotInterval) {
-                try view.put(snapshot.key, snapshot.value)
-            }
+        guard !events.isEmpty else { return }
+        // Each customer's events as a chain: the index of their first, and after each event the
+        // index of their next one (-1 after the last). Built backwards, so each chain runs forwards.
+        var firstEvent: [String: Int] = [:]
+        firstEvent.reserveCapacity(events.count)
+        var nextEvent = [Int](repeating: -1, count: events.count)
+        for index in events.indices.reversed() {
+            let subject = events[index].event.subject
+            if let next = firstEvent.updateValue(index, forKey: subject) { nextEvent[index] = next }
         }
-        guard !customers.isEmpty else { return }
         let settings = try ChurnWatch.settings(of: view)
-        // By index, in place: a copy of each customer's state retains every array of its profile.
-        for index in customers.indices {
-            let subject = customers.keys[index]
-            try view.put(Array(subject.utf8), customers.values[index].state.profile.encoded)
-            try ProfileFolder.writeOpenBlock(customers.values[index].state.history, of: subject, replacing: customers.values[index].storedOpenBlock, to: view)
-            if customers.values[index].concernsChurn {
-                try ChurnWatch.replace(of: subject, with: customers.values[index].state.profile, settings: settings, in: view)
+        for (subject, first) in firstEvent {
+            let profile = try view.get(Array(subject.utf8)).map { try CustomerProfile(encoded: $0) } ?? CustomerProfile()
+            let openKey = ProfileHistory.openBlockKey(subject)
+            let storedOpenBlock = try openKey.withUnsafeBytes { key in try view.get(openKey).map { try ProfileHistory.decodeOpenBlock($0, key: key) } }
+            var customer = ProfileFolder.Customer(profile: profile, history: ProfileHistoryTracker(blockEarliest: storedOpenBlock))
+            // A new customer's kept entry is written whatever their events; others' only when an
+            // event concerns it.
+            var concernsChurn = profile.isEmpty
+            var index = first
+            while index >= 0 {
+                let event = events[index]
+                if CustomerProfile.concernsChurnRules(event.event) { concernsChurn = true }
+                if let snapshot = ProfileFolder.fold(event, into: &customer, snapshotInterval: snapshotInterval) {
+                    try view.put(snapshot.key, snapshot.value)
+                }
+                index = nextEvent[index]
+            }
+            try view.put(Array(subject.utf8), customer.profile.encoded)
+            try ProfileFolder.writeOpenBlock(customer.history, of: subject, replacing: storedOpenBlock, to: view)
+            if concernsChurn {
+                try ChurnWatch.replace(of: subject, with: customer.profile, settings: settings, in: view)
             }
         }
     }
