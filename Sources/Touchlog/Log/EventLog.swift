@@ -345,27 +345,47 @@ public final class EventLog: Sendable {
         let projecting = try ahead?.works ?? startProjecting(inputs, decision)
         defer { projecting?.forEach { _ = try? $0.finish() } }  // they read beside this transaction: never outlive it
         guard let eventJSON else { throw TouchlogError(.storage, "\(path) is open read-only") }
-        // Each customer's index entry is read once and written once per batch, in key order.
-        var customerStates: [ByteKey: CustomerState] = [:]
-        customerStates.reserveCapacity(Int(decision.head - decision.headBefore))
+        // Each customer's index entry is read once and written once per batch, in key order
+        // through one cursor, so that neighbouring subjects are found on the page the cursor is
+        // on rather than searched for from the root.
+        var slotOfSubject: [ByteKey: Int] = [:]
+        slotOfSubject.reserveCapacity(Int(decision.head - decision.headBefore))
+        var subjects: [ByteKey] = []
+        var slotOfInput = [Int](repeating: -1, count: inputs.count)
+        for inputIndex in inputs.indices {
+            guard case .stored = outcomes[inputIndex], case .success(let decoded) = inputs[inputIndex] else { continue }
+            let subject = ByteKey(Array(decoded.event.subject.utf8))
+            if let slot = slotOfSubject[subject] {
+                slotOfInput[inputIndex] = slot
+            } else {
+                slotOfInput[inputIndex] = subjects.count
+                slotOfSubject[subject] = subjects.count
+                subjects.append(subject)
+            }
+        }
+        let keyOrder = subjects.indices.sorted { KeyOrder.precedes(subjects[$0].bytes, subjects[$1].bytes) }
+        var states = [CustomerState](repeating: CustomerState(), count: subjects.count)
+        try txn.withCursor(customers) { cursor in
+            for slot in keyOrder {
+                if let stored = try subjects[slot].bytes.withUnsafeBytes({ try cursor.seek($0) }) { states[slot] = try CustomerState(stored.value) }
+            }
+        }
         for inputIndex in inputs.indices {
             guard case .stored(let position) = outcomes[inputIndex], case .success(let decoded) = inputs[inputIndex], let key = keys[inputIndex] else { continue }
             let event = decoded.event
-            let subject = ByteKey(Array(event.subject.utf8))
-            var state = try customerStates[subject] ?? txn.get(customers, key: subject.bytes).map(CustomerState.init) ?? CustomerState()
-            let record = RecordCodec.encode(decoded, recordedAt: recordedAt, previousOfCustomer: state.lastPosition, jsonInline: false)
+            let slot = slotOfInput[inputIndex]
+            let record = RecordCodec.encode(decoded, recordedAt: recordedAt, previousOfCustomer: states[slot].lastPosition, jsonInline: false)
             try txn.put(events, key: PositionKey.of(position), value: record, flags: .append)
             try txn.put(eventJSON, key: PositionKey.of(position), value: RecordCodec.jsonEntry(decoded.json), flags: .append)
             try txn.put(eventIds, key: key.indexKey(generation: generation(of: position)), value: PositionKey.of(position))
-            state.lastPosition = position
-            state.eventCount += 1
-            customerStates[subject] = state
+            states[slot].lastPosition = position
+            states[slot].eventCount += 1
             metadata.earliestTime = min(metadata.earliestTime, event.time)
             metadata.latestTime = max(metadata.latestTime, event.time)
         }
         try txn.withCursor(customers) { cursor in
-            for (subject, state) in customerStates.sorted(by: { KeyOrder.precedes($0.key.bytes, $1.key.bytes) }) {
-                try subject.bytes.withUnsafeBytes { key in try state.encoded.withUnsafeBytes { try cursor.put(key, $0) } }
+            for slot in keyOrder {
+                try subjects[slot].bytes.withUnsafeBytes { key in try states[slot].encoded.withUnsafeBytes { try cursor.put(key, $0) } }
             }
         }
         metadata.head = decision.head
