@@ -96,17 +96,26 @@ struct IdIndexLookup {
     /// searches: the open one (unless `sealedOnly`) and the sealed ones from `searchedBelow` up.
     func positions(of keys: [IdempotencyKey], sealedOnly: Bool = false) throws -> [IdempotencyKey: UInt64] {
         var found: [IdempotencyKey: UInt64] = [:]
-        var pending: [IdempotencyKey] = []
-        pending.reserveCapacity(keys.count)
-        for key in keys {
-            if !sealedOnly, let position = try lookup(key, generation: sealedGenerations) {
-                found[key] = position
-            } else {
-                pending.append(key)
-            }
-        }
+        let pending = sealedOnly ? keys : try searchOpenGeneration(keys, found: &found)
         _ = try search(pending, in: cover, found: &found)
         return found
+    }
+
+    /// Searches `keys` in the open generation, adding those found to `found`; returns the others.
+    /// In key order through one cursor: LMDB finds a key on the page the cursor is on without a
+    /// search from the root, and a batch's keys share the generation's pages.
+    private func searchOpenGeneration(_ keys: [IdempotencyKey], found: inout [IdempotencyKey: UInt64]) throws -> [IdempotencyKey] {
+        // The order of `indexKey`'s bytes: each half is stored little-endian.
+        let sorted = keys.sorted { ($0.low.byteSwapped, $0.high.byteSwapped) < ($1.low.byteSwapped, $1.high.byteSwapped) }
+        var pending: [IdempotencyKey] = []
+        pending.reserveCapacity(keys.count)
+        try txn.withCursor(log.eventIds) { cursor in
+            for key in sorted {
+                let entry = try key.indexKey(generation: sealedGenerations).withUnsafeBytes { try cursor.seek($0) }
+                if let entry, let position = PositionKey.decode(entry.value) { found[key] = position } else { pending.append(key) }
+            }
+        }
+        return pending
     }
 
     /// Searches `keys` in the generations under `nodes` (newest first), adding those found to
