@@ -19,7 +19,8 @@ public struct ProfileProjector: Projector {
 
     /// Folds each customer's events of the batch together, in position order: decodes their
     /// profile once, folds, encodes it once, and updates their kept churn list entry with it.
-    /// One customer is in memory at a time.
+    /// One customer is in memory at a time, and customers are taken in key order, so that reads
+    /// of the kept churn list find each entry near the one before.
     public func apply(_ events: [StoredEvent], to view: ViewStore) throws {
         guard !events.isEmpty else { return }
         // Each customer's events as a chain: the index of their first, and after each event the
@@ -32,28 +33,42 @@ public struct ProfileProjector: Projector {
             if let next = firstEvent.updateValue(index, forKey: subject) { nextEvent[index] = next }
         }
         let settings = try ChurnWatch.settings(of: view)
-        for (subject, first) in firstEvent {
-            let profile = try view.get(Array(subject.utf8)).map { try CustomerProfile(encoded: $0) } ?? CustomerProfile()
-            let openKey = ProfileHistory.openBlockKey(subject)
-            let storedOpenBlock = try openKey.withUnsafeBytes { key in try view.get(openKey).map { try ProfileHistory.decodeOpenBlock($0, key: key) } }
-            var customer = ProfileFolder.Customer(profile: profile, history: ProfileHistoryTracker(blockEarliest: storedOpenBlock))
-            // A new customer's kept entry is written whatever their events; others' only when an
-            // event concerns it.
-            var concernsChurn = profile.isEmpty
-            var index = first
-            while index >= 0 {
-                let event = events[index]
-                if CustomerProfile.concernsChurnRules(event.event) { concernsChurn = true }
-                if let snapshot = ProfileFolder.fold(event, into: &customer, snapshotInterval: snapshotInterval) {
-                    try view.put(snapshot.key, snapshot.value)
+        // A profile and its open block are neighbours, read through one cursor; the kept churn
+        // list entries are in a region of their own, read through another.
+        try view.readingNearby { profiles in
+            try view.readingNearby { churnList in
+                for (subject, first) in firstEvent.sorted(by: { $0.key < $1.key }) {
+                    try fold(subject, events: events, from: first, next: nextEvent, profiles: profiles, churnList: churnList, settings: settings)
                 }
-                index = nextEvent[index]
             }
-            try view.put(Array(subject.utf8), customer.profile.encoded)
-            try ProfileFolder.writeOpenBlock(customer.history, of: subject, replacing: storedOpenBlock, to: view)
-            if concernsChurn {
-                try ChurnWatch.replace(of: subject, with: customer.profile, settings: settings, in: view)
+        }
+    }
+
+    /// Folds one customer's events (`first`, then along `next`) into their profile.
+    private func fold(
+        _ subject: String, events: [StoredEvent], from first: Int, next nextEvent: [Int],
+        profiles: ViewStore, churnList: ViewStore, settings: ChurnWatch.Settings
+    ) throws {
+        let profile = try profiles.get(Array(subject.utf8)).map { try CustomerProfile(encoded: $0) } ?? CustomerProfile()
+        let openKey = ProfileHistory.openBlockKey(subject)
+        let storedOpenBlock = try openKey.withUnsafeBytes { key in try profiles.get(openKey).map { try ProfileHistory.decodeOpenBlock($0, key: key) } }
+        var customer = ProfileFolder.Customer(profile: profile, history: ProfileHistoryTracker(blockEarliest: storedOpenBlock))
+        // A new customer's kept entry is written whatever their events; others' only when an
+        // event concerns it.
+        var concernsChurn = profile.isEmpty
+        var index = first
+        while index >= 0 {
+            let event = events[index]
+            if CustomerProfile.concernsChurnRules(event.event) { concernsChurn = true }
+            if let snapshot = ProfileFolder.fold(event, into: &customer, snapshotInterval: snapshotInterval) {
+                try profiles.put(snapshot.key, snapshot.value)
             }
+            index = nextEvent[index]
+        }
+        try profiles.put(Array(subject.utf8), customer.profile.encoded)
+        try ProfileFolder.writeOpenBlock(customer.history, of: subject, replacing: storedOpenBlock, to: profiles)
+        if concernsChurn {
+            try ChurnWatch.replace(of: subject, with: customer.profile, settings: settings, in: churnList)
         }
     }
 
