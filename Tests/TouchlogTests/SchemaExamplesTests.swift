@@ -34,6 +34,13 @@ struct SchemaExamplesTests {
         #expect(Self.examples.count(where: { $0.expectation.hasPrefix("reject ") }) >= 35)
     }
 
+    /// Each type's `dataschema` is the one the schemas name (the examples hold four of the six).
+    @Test func everyTypeNamesItsDataSchema() {
+        for type in EventType.allCases {
+            #expect(type.dataSchema == "urn:touchlog:schema:\(type.name):1")
+        }
+    }
+
     @Test(arguments: examples)
     func validatorAgreesWithExpectation(_ example: Example) throws {
         // A fixed clock far ahead, so that the examples' dates never count as "in the future".

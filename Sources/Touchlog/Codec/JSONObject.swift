@@ -31,11 +31,11 @@ public struct JSONObject: Sendable {
 
     /// Byte-wise string equality (no Unicode canonical equivalence).
     static func sameUTF8(_ a: String, _ b: String) -> Bool {
-        // `==` is fast (identical bits, or one memcmp for ASCII) and `false` there implies
-        // different bytes; only a `true` needs confirming, since `==` also accepts
-        // canonically equivalent strings.
-        guard a == b else { return false }
-        if a.utf8.count != b.utf8.count { return false }
+        // Most keys compared differ in length, which native strings store: that answers without
+        // the call `==` makes for strings of different bits. `==` is then fast (identical bits,
+        // or one memcmp for ASCII) and `false` there implies different bytes; only a `true`
+        // needs confirming, since `==` also accepts canonically equivalent strings.
+        guard a.utf8.count == b.utf8.count, a == b else { return false }
         var a = a
         var b = b
         return a.withUTF8 { x in

@@ -20,7 +20,17 @@ public enum EventType: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     }
 
     /// The `dataschema` URI of version 1 of this type's data.
-    public var dataSchema: String { "urn:touchlog:schema:\(name):1" }
+    public var dataSchema: String {
+        // Literals: every event's `dataschema` is checked against this.
+        switch self {
+        case .purchase: "urn:touchlog:schema:touch.purchase:1"
+        case .survey: "urn:touchlog:schema:touch.survey:1"
+        case .complaint: "urn:touchlog:schema:touch.complaint:1"
+        case .socialMention: "urn:touchlog:schema:touch.social_mention:1"
+        case .visit: "urn:touchlog:schema:touch.visit:1"
+        case .profileUpdated: "urn:touchlog:schema:customer.profile_updated:1"
+        }
+    }
 
     public var description: String { name }
 
