@@ -232,6 +232,9 @@ public final class EventLog: Sendable {
         public let inputs: [Result<DecodedEvent, EventRejection>]
         /// Each input's idempotency key (`nil` for a rejection).
         let keys: [IdempotencyKey?]
+        /// Each input's customer hash (`CustomerBatch.customerHash` of its subject; 0 for a
+        /// rejection): a fold thread picks its share of customers by it without reading the events.
+        let customerHashes: [UInt64]
         /// The log that looked the keys up.
         let log: ObjectIdentifier
         /// Generations below this were searched, finding `found`.
@@ -244,19 +247,32 @@ public final class EventLog: Sendable {
     /// Looks a batch's keys up in the sealed generations of the idempotency index, in a read
     /// snapshot, for `append(_:partial:)`; runs beside appends.
     public func prepare(_ inputs: [Result<DecodedEvent, EventRejection>]) throws(TouchlogError) -> PreparedBatch {
-        let keys = Self.keys(of: inputs)
+        let (keys, customerHashes) = Self.keys(of: inputs)
         let (sealed, found) = try withSnapshot("looking up the ids of \(inputs.count) events") { txn in
             let lookup = try IdIndexLookup(log: self, txn: txn, head: try readMetadata(txn).head)
             return (lookup.sealedGenerations, try lookup.positions(of: keys.compactMap { $0 }, sealedOnly: true))
         }
-        return PreparedBatch(inputs: inputs, keys: keys, log: ObjectIdentifier(self), searchedBelow: sealed, found: found)
+        return PreparedBatch(
+            inputs: inputs, keys: keys, customerHashes: customerHashes, log: ObjectIdentifier(self), searchedBelow: sealed, found: found)
     }
 
-    private static func keys(of inputs: [Result<DecodedEvent, EventRejection>]) -> [IdempotencyKey?] {
-        inputs.map { input in
-            guard case .success(let decoded) = input else { return nil }
-            return IdempotencyKey(source: decoded.event.source, id: decoded.event.id)
+    /// Each input's idempotency key and customer hash (`nil` and 0 for a rejection).
+    private static func keys(of inputs: [Result<DecodedEvent, EventRejection>]) -> (keys: [IdempotencyKey?], customerHashes: [UInt64]) {
+        var keys: [IdempotencyKey?] = []
+        var customerHashes: [UInt64] = []
+        keys.reserveCapacity(inputs.count)
+        customerHashes.reserveCapacity(inputs.count)
+        for input in inputs {
+            guard case .success(let decoded) = input else {
+                keys.append(nil)
+                customerHashes.append(0)
+                continue
+            }
+            keys.append(IdempotencyKey(source: decoded.event.source, id: decoded.event.id))
+            var subject = decoded.event.subject
+            customerHashes.append(subject.withUTF8 { CustomerBatch.customerHash(UnsafeRawBufferPointer($0)) })
         }
+        return (keys, customerHashes)
     }
 
     /// Appends a batch in one durable write transaction.
@@ -271,7 +287,9 @@ public final class EventLog: Sendable {
     public func append(
         _ inputs: [Result<DecodedEvent, EventRejection>], partial: Bool = false
     ) throws(TouchlogError) -> AppendResult {
-        try append(PreparedBatch(inputs: inputs, keys: Self.keys(of: inputs), log: ObjectIdentifier(self), searchedBelow: 0, found: [:]), partial: partial)
+        let (keys, customerHashes) = Self.keys(of: inputs)
+        let batch = PreparedBatch(inputs: inputs, keys: keys, customerHashes: customerHashes, log: ObjectIdentifier(self), searchedBelow: 0, found: [:])
+        return try append(batch, partial: partial)
     }
 
     /// Appends a prepared batch (see `prepare`) in one durable write transaction, with the outcomes
@@ -342,7 +360,7 @@ public final class EventLog: Sendable {
         let decision = try ahead?.decision ?? decide(batch, in: txn, head: metadata.head, recordedAt: max(now, metadata.lastRecordedAt))
         let (inputs, keys, outcomes, recordedAt) = (batch.inputs, batch.keys, decision.outcomes, decision.recordedAt)
         guard decision.head > decision.headBefore else { return AppendResult(outcomes: outcomes, head: decision.headBefore) }
-        let projecting = try ahead?.works ?? startProjecting(inputs, decision)
+        let projecting = try ahead?.works ?? startProjecting(batch, decision)
         defer { projecting?.forEach { _ = try? $0.finish() } }  // they read beside this transaction: never outlive it
         guard let eventJSON else { throw TouchlogError(.storage, "\(path) is open read-only") }
         // Each customer's index entry is read once and written once per batch, in key order
@@ -392,7 +410,7 @@ public final class EventLog: Sendable {
         metadata.lastRecordedAt = recordedAt
         try txn.put(meta, key: LogMetadata.key, value: metadata.encoded)
         try sealGenerations(txn, from: decision.headBefore, to: metadata.head)
-        try project(txn, inputs, decision, folded: projecting) { folded in
+        try project(txn, batch, decision, folded: projecting) { folded in
             if let next = next?() { foldAhead(next, over: folded, in: txn, metadata: metadata) }
         }
         return AppendResult(outcomes: outcomes, head: metadata.head)
@@ -461,7 +479,7 @@ public final class EventLog: Sendable {
             let decision = try? decide(next, in: txn, head: metadata.head, recordedAt: max(.now, metadata.lastRecordedAt)),
             !decision.outcomes.contains(where: { if case .rejected = $0 { true } else { false } })
         else { return }
-        guard let works = try? startProjecting(next.inputs, decision, over: folded) else { return }
+        guard let works = try? startProjecting(next, decision, over: folded) else { return }
         let ahead = FoldAhead(batch: next.serial, decidedIn: txn.snapshotID, decision: decision, works: works)
         let replaced = foldedAhead.withLock { slot in defer { slot = ahead }; return slot }
         replaced?.discard()  // an earlier try of this transaction's

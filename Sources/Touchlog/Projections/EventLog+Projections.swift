@@ -21,18 +21,16 @@ extension EventLog {
     package static let backgroundFoldMinimum = 1_000
 
     /// The events an append stores (the inputs whose outcome is `.stored`), as the views fold them;
-    /// with `share`, only those of that share of customers (`bucket(ofSubject:buckets:)`).
-    func storedEvents(
-        _ inputs: [Result<DecodedEvent, EventRejection>], _ decision: BatchDecision, share: (index: Int, of: Int)? = nil
-    ) -> [StoredEvent] {
+    /// with `share`, only those of that share of customers (`bucket(ofSubject:buckets:)`), picked
+    /// by their customer hash: the others' events are not touched (copying one retains its
+    /// strings, on the cache lines the other threads retain them on).
+    func storedEvents(_ batch: PreparedBatch, _ decision: BatchDecision, share: (index: Int, of: Int)? = nil) -> [StoredEvent] {
         var stored: [StoredEvent] = []
         stored.reserveCapacity(Int(decision.head - decision.headBefore) / (share?.of ?? 1))
-        for index in inputs.indices {
-            guard case .stored(let position) = decision.outcomes[index], case .success(let decoded) = inputs[index] else { continue }
-            if let share {
-                var subject = decoded.event.subject
-                guard subject.withUTF8({ Self.bucket(ofSubject: UnsafeRawBufferPointer($0), buckets: share.of) }) == share.index else { continue }
-            }
+        for index in batch.inputs.indices {
+            guard case .stored(let position) = decision.outcomes[index] else { continue }
+            if let share, Int(batch.customerHashes[index] % UInt64(share.of)) != share.index { continue }
+            guard case .success(let decoded) = batch.inputs[index] else { continue }
             stored.append(StoredEvent(position: position, recordedAt: decision.recordedAt, event: decoded.event, json: []))
         }
         return stored
@@ -50,7 +48,7 @@ extension EventLog {
         let slots: [Int: Int]
     }
 
-    /// Starts folding the events a large append stores (`inputs` as `decision` decided them) into
+    /// Starts folding the events a large append stores (`batch` as `decision` decided it) into
     /// every up-to-date view on threads of their own (the cores). Each thread records the views'
     /// writes, which `project` then makes. A view whose projector folds customers apart is folded
     /// in shares of customers, one per thread; the others go to one thread each, in turn. Each
@@ -64,7 +62,7 @@ extension EventLog {
     ///   their writes are made (`previous`): each thread reads a detached snapshot from before that
     ///   batch, through its recorded writes, and folds the views it keeps current.
     func startProjecting(
-        _ inputs: [Result<DecodedEvent, EventRejection>], _ decision: BatchDecision, over previous: FoldedViews? = nil
+        _ batch: PreparedBatch, _ decision: BatchDecision, over previous: FoldedViews? = nil
     ) throws -> [BackgroundWork<ProjectedWrites>]? {
         guard inlineViews, decision.head - decision.headBefore >= UInt64(Self.backgroundFoldMinimum) else { return nil }
         let oldHead = decision.headBefore
@@ -98,10 +96,10 @@ extension EventLog {
                         }
                         let events: [StoredEvent]
                         if fold.byShare {
-                            if share == nil { share = storedEvents(inputs, decision, share: (thread, threads)) }
+                            if share == nil { share = storedEvents(batch, decision, share: (thread, threads)) }
                             events = share!
                         } else {
-                            if all == nil { all = storedEvents(inputs, decision) }
+                            if all == nil { all = storedEvents(batch, decision) }
                             events = all!
                         }
                         guard !events.isEmpty else { return nil }
@@ -127,7 +125,7 @@ extension EventLog {
     /// to the new head. Writes recorded are handed to `beforeMaking` before they are made, so
     /// that the next batch can be folded over them meanwhile (`FoldAhead`).
     func project(
-        _ txn: Transaction, _ inputs: [Result<DecodedEvent, EventRejection>], _ decision: BatchDecision,
+        _ txn: Transaction, _ batch: PreparedBatch, _ decision: BatchDecision,
         folded: [BackgroundWork<ProjectedWrites>]?, beforeMaking: (FoldedViews) -> Void = { _ in }
     ) throws {
         guard inlineViews else { return }
@@ -150,7 +148,7 @@ extension EventLog {
                 try part.writes.replay(in: txn, database: views[part.view].slots[Int(view.checkpoint.liveSlot)])
             }
         } else {
-            let stored = storedEvents(inputs, decision)
+            let stored = storedEvents(batch, decision)
             for (index, checkpoint) in current {
                 try views[index].projector.apply(stored, to: ViewStore(txn: txn, database: views[index].slots[Int(checkpoint.liveSlot)], meta: meta))
             }

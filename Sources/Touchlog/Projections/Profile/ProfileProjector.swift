@@ -35,10 +35,14 @@ public struct ProfileProjector: Projector {
         let settings = try ChurnWatch.settings(of: view)
         // A profile and its open block are neighbours, read through one cursor; the kept churn
         // list entries are in a region of their own, read through another.
-        try view.readingNearby { profiles in
-            try view.readingNearby { churnList in
-                for (subject, first) in firstEvent.sorted(by: { $0.key < $1.key }) {
-                    try fold(subject, events: events, from: first, next: nextEvent, profiles: profiles, churnList: churnList, settings: settings)
+        // Through a buffer, whose elements are read in place: the array's are copied out,
+        // retaining each event's strings.
+        try events.withUnsafeBufferPointer { events in
+            try view.readingNearby { profiles in
+                try view.readingNearby { churnList in
+                    for (subject, first) in firstEvent.sorted(by: { $0.key < $1.key }) {
+                        try fold(subject, events: events, from: first, next: nextEvent, profiles: profiles, churnList: churnList, settings: settings)
+                    }
                 }
             }
         }
@@ -46,7 +50,7 @@ public struct ProfileProjector: Projector {
 
     /// Folds one customer's events (`first`, then along `next`) into their profile.
     private func fold(
-        _ subject: String, events: [StoredEvent], from first: Int, next nextEvent: [Int],
+        _ subject: String, events: UnsafeBufferPointer<StoredEvent>, from first: Int, next nextEvent: [Int],
         profiles: ViewStore, churnList: ViewStore, settings: ChurnWatch.Settings
     ) throws {
         let profile = try profiles.get(Array(subject.utf8)).map { try CustomerProfile(encoded: $0) } ?? CustomerProfile()
@@ -58,9 +62,8 @@ public struct ProfileProjector: Projector {
         var concernsChurn = profile.isEmpty
         var index = first
         while index >= 0 {
-            let event = events[index]
-            if CustomerProfile.concernsChurnRules(event.event) { concernsChurn = true }
-            if let snapshot = ProfileFolder.fold(event, into: &customer, snapshotInterval: snapshotInterval) {
+            if CustomerProfile.concernsChurnRules(events[index].event) { concernsChurn = true }
+            if let snapshot = ProfileFolder.fold(events[index], into: &customer, snapshotInterval: snapshotInterval) {
                 try profiles.put(snapshot.key, snapshot.value)
             }
             index = nextEvent[index]
