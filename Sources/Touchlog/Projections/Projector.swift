@@ -150,29 +150,49 @@ public struct ViewStore {
 ///
 /// Thread rules: one thread records (and sorts), then another replays, after the first is done;
 /// once sorted, any number of threads may read it as a base.
-final class ViewWrites: @unchecked Sendable {
+package final class ViewWrites: @unchecked Sendable {
     private struct Write {
         let key: [UInt8]
         /// A copy of the value, so that reads can hand out a pointer to it; `nil` for a delete.
         let value: UnsafeMutableRawBufferPointer?
+        /// Whether a later write of the same key replaced it.
+        var superseded = false
+    }
+
+    /// One slot of `latest`: a key's hash and the index in `writes` of its latest write (-1 for
+    /// an empty slot).
+    private struct Slot {
+        var hash: UInt64
+        var index: Int32
+        static let empty = Slot(hash: 0, index: -1)
     }
 
     private var writes: [Write] = []
-    /// The index in `writes` of the latest write of each key.
-    private var latest: [ByteKey: Int] = [:]
+    /// Each key's latest write, by the key's hash: open addressing with linear probing, a power
+    /// of two slots, at most three quarters full. The slots keep the hashes, so that a probe
+    /// compares a key only where the hash matches (Swift's dictionary compares the key at every
+    /// slot it probes, each held elsewhere in memory: a cache miss each).
+    private var latest: [Slot]
+    private var keyCount = 0
     /// The indices in `writes` of each key's latest write, in key order (`sortForReplay`).
     private var replayOrder: [Int]?
     /// Writes made before these, read where this recorder has none of its own (not through its
     /// own base), until recording ends (`sortForReplay`).
     private var base: ViewWrites?
 
+    /// The seed of the keys' hashes, random per process: keys come from events, and a sender who
+    /// knew the hash could make many keys share one slot.
+    private static let seed = UInt64.random(in: .min ... .max)
+
     /// - Parameters:
     ///   - expectedWrites: room to reserve, so that recording a large batch does not grow its
     ///     tables over and over.
     ///   - base: the writes of the batch in front, sorted, when folding ahead of it.
-    init(expectedWrites: Int = 0, over base: ViewWrites? = nil) {
+    package init(expectedWrites: Int = 0, over base: ViewWrites? = nil) {
         writes.reserveCapacity(expectedWrites)
-        latest.reserveCapacity(expectedWrites)
+        var slots = 16
+        while slots * 3 < expectedWrites * 4 { slots *= 2 }
+        latest = Array(repeating: .empty, count: slots)
         self.base = base
     }
 
@@ -180,20 +200,56 @@ final class ViewWrites: @unchecked Sendable {
         for write in writes { write.value?.deallocate() }
     }
 
+    private static func hash(_ key: [UInt8]) -> UInt64 {
+        key.withUnsafeBytes { XXHash64.hash($0, seed: seed) }
+    }
+
+    /// The slot of `key`'s latest write, or the empty slot where it would go.
+    private func slot(of key: [UInt8], hash: UInt64) -> Int {
+        let mask = latest.count - 1
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let entry = latest[slot]
+            if entry.index < 0 || (entry.hash == hash && writes[Int(entry.index)].key == key) { return slot }
+            slot = (slot + 1) & mask
+        }
+    }
+
     /// Records a put of `value` under `key`, or a delete of `key` when `value` is `nil`.
-    func record(_ key: [UInt8], _ value: [UInt8]?) {
+    package func record(_ key: [UInt8], _ value: [UInt8]?) {
         let copy = value.map { value in
             let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: value.count, alignment: 1)
             value.withUnsafeBytes { copy.copyMemory(from: $0) }
             return copy
         }
-        latest[ByteKey(key)] = writes.count
+        let hash = Self.hash(key)
+        let slot = slot(of: key, hash: hash)
+        let replaced = Int(latest[slot].index)
+        latest[slot] = Slot(hash: hash, index: Int32(writes.count))
         writes.append(Write(key: key, value: copy))
         replayOrder = nil
+        if replaced >= 0 {
+            writes[replaced].superseded = true
+        } else {
+            keyCount += 1
+            if keyCount * 4 > latest.count * 3 { grow() }
+        }
+    }
+
+    /// Doubles the slots; the keys stay where they are, only their hashes move.
+    private func grow() {
+        let old = latest
+        latest = Array(repeating: .empty, count: old.count * 2)
+        let mask = latest.count - 1
+        for entry in old where entry.index >= 0 {
+            var slot = Int(truncatingIfNeeded: entry.hash) & mask
+            while latest[slot].index >= 0 { slot = (slot + 1) & mask }
+            latest[slot] = entry
+        }
     }
 
     /// What the latest write of a key left.
-    enum Recorded {
+    package enum Recorded {
         /// The value, valid while the recorder lives.
         case value(UnsafeRawBufferPointer)
         case deleted
@@ -201,25 +257,32 @@ final class ViewWrites: @unchecked Sendable {
 
     /// What the latest recorded write of `key` left (here, else in the base), or `nil` if none
     /// was recorded.
-    func recorded(_ key: [UInt8]) -> Recorded? {
-        let key = ByteKey(key)
-        return recordedHere(key) ?? base?.recordedHere(key)
+    package func recorded(_ key: [UInt8]) -> Recorded? {
+        let hash = Self.hash(key)
+        return recordedHere(key, hash: hash) ?? base?.recordedHere(key, hash: hash)
     }
 
-    private func recordedHere(_ key: ByteKey) -> Recorded? {
-        guard let index = latest[key] else { return nil }
+    private func recordedHere(_ key: [UInt8], hash: UInt64) -> Recorded? {
+        let index = Int(latest[slot(of: key, hash: hash)].index)
+        guard index >= 0 else { return nil }
         return writes[index].value.map { .value(UnsafeRawBufferPointer($0)) } ?? .deleted
     }
 
     /// Sorts each key's latest write by key, for `replay`, and lets the base go. Call once
     /// recording is done.
-    func sortForReplay() {
-        replayOrder = writes.withUnsafeBufferPointer { writes in latest.values.sorted { KeyOrder.precedes(writes[$0].key, writes[$1].key) } }
+    package func sortForReplay() {
+        // Taken in the order they were recorded, which folds that go through their keys in
+        // order (the profile's) leave nearly sorted, so that neighbours are compared.
+        var order: [Int] = []
+        order.reserveCapacity(keyCount)
+        for index in writes.indices where !writes[index].superseded { order.append(index) }
+        writes.withUnsafeBufferPointer { writes in order.sort { KeyOrder.precedes(writes[$0].key, writes[$1].key) } }
+        replayOrder = order
         base = nil
     }
 
     /// Makes each key's latest write, in key order, in `database` of `txn`.
-    func replay(in txn: Transaction, database: Database) throws {
+    package func replay(in txn: Transaction, database: Database) throws {
         if replayOrder == nil { sortForReplay() }
         try txn.withCursor(database) { cursor in
             for index in replayOrder! {
