@@ -52,8 +52,9 @@ extension EventLog {
     /// every up-to-date view on threads of their own (the cores). Each thread records the views'
     /// writes, which `project` then makes. A view whose projector folds customers apart is folded
     /// in shares of customers, one per thread; the others go to one thread each, in turn. Each
-    /// thread picks its events out of the batch itself. `nil` for small appends (and without
-    /// inline views): `project` folds those itself.
+    /// thread picks its events out of the batch itself, and runs a little below the caller's
+    /// priority (`ThreadPriority`). `nil` for small appends (and without inline views): `project`
+    /// folds those itself.
     ///
     /// Called inside a write transaction, in one of two ways:
     /// - in the append's own, before it writes anything (`previous` is `nil`): each thread reads a
@@ -81,7 +82,7 @@ extension EventLog {
         return try tasks.enumerated().filter { !$0.element.isEmpty }.map { thread, folds in
             // Begun here, inside the write transaction, so that it sees what the folds expect.
             let snapshot = try previous.map { _ in try environment.detachedSnapshot() }
-            return BackgroundWork(while: "folding an append into the views") { [self] in
+            return BackgroundWork(while: "folding an append into the views", yielding: true) { [self] in
                 var share: [StoredEvent]?, all: [StoredEvent]?
                 func fold(_ snapshot: Transaction) throws -> ProjectedWrites {
                     try folds.compactMap { fold -> (view: Int, share: Int?, writes: ViewWrites)? in
