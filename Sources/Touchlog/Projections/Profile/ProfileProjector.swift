@@ -34,9 +34,8 @@ public struct ProfileProjector: Projector {
         }
         let settings = try ChurnWatch.settings(of: view)
         // A profile and its open block are neighbours, read through one cursor; the kept churn
-        // list entries are in a region of their own, read through another.
-        // Through a buffer, whose elements are read in place: the array's are copied out,
-        // retaining each event's strings.
+        // list entries are in a region of their own, read through another. The events are read
+        // through a buffer, in place: an array's elements are copied out, retaining their strings.
         try events.withUnsafeBufferPointer { events in
             try view.readingNearby { profiles in
                 try view.readingNearby { churnList in
