@@ -247,7 +247,7 @@ public final class EventLog: Sendable {
     /// Looks a batch's keys up in the sealed generations of the idempotency index, in a read
     /// snapshot, for `append(_:partial:)`; runs beside appends.
     public func prepare(_ inputs: [Result<DecodedEvent, EventRejection>]) throws(TouchlogError) -> PreparedBatch {
-        let (keys, customerHashes) = Self.keys(of: inputs)
+        let (keys, customerHashes) = Self.keysAndCustomerHashes(of: inputs)
         let (sealed, found) = try withSnapshot("looking up the ids of \(inputs.count) events") { txn in
             let lookup = try IdIndexLookup(log: self, txn: txn, head: try readMetadata(txn).head)
             return (lookup.sealedGenerations, try lookup.positions(of: keys.compactMap { $0 }, sealedOnly: true))
@@ -257,7 +257,7 @@ public final class EventLog: Sendable {
     }
 
     /// Each input's idempotency key and customer hash (`nil` and 0 for a rejection).
-    private static func keys(of inputs: [Result<DecodedEvent, EventRejection>]) -> (keys: [IdempotencyKey?], customerHashes: [UInt64]) {
+    private static func keysAndCustomerHashes(of inputs: [Result<DecodedEvent, EventRejection>]) -> (keys: [IdempotencyKey?], customerHashes: [UInt64]) {
         var keys: [IdempotencyKey?] = []
         var customerHashes: [UInt64] = []
         keys.reserveCapacity(inputs.count)
@@ -287,7 +287,7 @@ public final class EventLog: Sendable {
     public func append(
         _ inputs: [Result<DecodedEvent, EventRejection>], partial: Bool = false
     ) throws(TouchlogError) -> AppendResult {
-        let (keys, customerHashes) = Self.keys(of: inputs)
+        let (keys, customerHashes) = Self.keysAndCustomerHashes(of: inputs)
         let batch = PreparedBatch(inputs: inputs, keys: keys, customerHashes: customerHashes, log: ObjectIdentifier(self), searchedBelow: 0, found: [:])
         return try append(batch, partial: partial)
     }

@@ -29,7 +29,7 @@ extension EventLog {
         stored.reserveCapacity(Int(decision.head - decision.headBefore) / (share?.of ?? 1))
         for index in batch.inputs.indices {
             guard case .stored(let position) = decision.outcomes[index] else { continue }
-            if let share, Int(batch.customerHashes[index] % UInt64(share.of)) != share.index { continue }
+            if let share, Self.bucket(ofCustomerHash: batch.customerHashes[index], buckets: share.of) != share.index { continue }
             guard case .success(let decoded) = batch.inputs[index] else { continue }
             stored.append(StoredEvent(position: position, recordedAt: decision.recordedAt, event: decoded.event, json: []))
         }

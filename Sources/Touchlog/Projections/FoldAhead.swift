@@ -17,7 +17,7 @@ extension EventLog {
             self.batch = batch
             self.decidedIn = decidedIn
             self.decision = decision
-        self.works = works
+            self.works = works
         }
 
         /// Waits for the folds (whose snapshots close with them) and drops what they made.

@@ -193,7 +193,12 @@ extension EventLog {
 
     /// The bucket of the customer with UTF-8 id `subject`, the same as their records'.
     static func bucket(ofSubject subject: UnsafeRawBufferPointer, buckets: Int) -> Int {
-        Int(CustomerBatch.customerHash(subject) % UInt64(buckets))
+        bucket(ofCustomerHash: CustomerBatch.customerHash(subject), buckets: buckets)
+    }
+
+    /// The bucket of the customer whose subject has `CustomerBatch.customerHash` `hash`.
+    static func bucket(ofCustomerHash hash: UInt64, buckets: Int) -> Int {
+        Int(hash % UInt64(buckets))
     }
 
     /// `foldLogByCustomer` on one thread, for folds that are not split by customer.
