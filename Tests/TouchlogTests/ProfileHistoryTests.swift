@@ -78,7 +78,7 @@ struct ProfileHistoryTests {
             let head = try log.head()
             let keys = try (1...head).compactMap { position -> [UInt8]? in
                 guard let event = try log.event(at: position) else { return nil }
-                return Array(event.event.subject.utf8) + [0] + withUnsafeBytes(of: position.bigEndian) { Array($0) }
+                return [0, UInt8(ascii: "h")] + Array(event.event.subject.utf8) + [0] + withUnsafeBytes(of: position.bigEndian) { Array($0) }
             }
             let appended = try keys.map { try log.rawViewValue("profile", key: $0) }
             #expect(appended.compactMap { $0 }.count >= 400 / 3 - 5, "seed \(seed): too few snapshots")

@@ -64,9 +64,9 @@ extension EventLog {
         let limit = horizon.limitsRecording ? try lastPosition(txn, at: horizon) : .max
         let asOf = horizon.asOf?.microseconds ?? .max
         var snapshots: [ProfileHistory.Snapshot] = []
-        let prefix = ProfileHistory.openBlockKey(subject)
+        let prefix = ProfileHistory.snapshotPrefix(subject)
         try txn.withCursor(database) { cursor in
-            var entry = try ProfileHistory.snapshotKey(subject, position: 0).withUnsafeBytes { try cursor.seek(atOrAfter: $0) }
+            var entry = try prefix.withUnsafeBytes { try cursor.seek(atOrAfter: $0) }
             while let current = entry, current.key.count == prefix.count + 8, current.key.starts(with: prefix) {
                 snapshots.append(try ProfileHistory.decodeSnapshot(key: current.key, value: current.value))
                 entry = try cursor.next()

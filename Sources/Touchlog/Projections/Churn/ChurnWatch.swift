@@ -132,8 +132,11 @@ extension ChurnWatch {
     /// The start of the customers' entries.
     static let customerPrefix: [UInt8] = [0, customerTag]
 
-    /// Whether a key of the profile view is one of the kept churn list's.
-    static func isWatchKey(_ key: UnsafeRawBufferPointer) -> Bool { key.first == 0 }
+    /// Whether a key of the profile view is one of the kept churn list's (a customer's entry or
+    /// the settings; the history snapshots' region also starts with 0x00).
+    static func isWatchKey(_ key: UnsafeRawBufferPointer) -> Bool {
+        key.count >= 2 && key[0] == 0 && (key[1] == customerTag || key[1] == settingsKey[1])
+    }
 
     /// `00 'c' subject`.
     static func key(of subject: String) -> [UInt8] { customerPrefix + Array(subject.utf8) }

@@ -47,8 +47,8 @@ extension EventLog {
         var stale: [[UInt8]] = []
         try txn.withCursor(store.database) { cursor in
             var entry = try cursor.first()
-            while let current = entry, ChurnWatch.isWatchKey(current.key) {
-                stale.append(Array(current.key))
+            while let current = entry, current.key.first == 0 {
+                if ChurnWatch.isWatchKey(current.key) { stale.append(Array(current.key)) }
                 entry = try cursor.next()
             }
         }
@@ -63,7 +63,7 @@ extension EventLog {
 
     /// Every entry of the kept churn list in the profile view, in key order (for tests).
     package func keptChurnListEntries() throws(TouchlogError) -> [(key: [UInt8], value: [UInt8])] {
-        Array(try viewEntries("profile").prefix { entry in entry.key.withUnsafeBytes(ChurnWatch.isWatchKey) })
+        try viewEntries("profile").filter { entry in entry.key.withUnsafeBytes(ChurnWatch.isWatchKey) }
     }
 
     /// Why `churnList` at the present would evaluate every customer instead of reading the kept

@@ -10,13 +10,14 @@ extension EventLog {
     }
 
     /// Calls `body` with every customer's profile in the profile view `database` in the snapshot
-    /// `txn` (history snapshots skipped).
+    /// `txn`: the keys after the region of keys that start with 0x00 (the kept churn list and the
+    /// history snapshots) that are subjects (open history blocks skipped).
     static func forEachProfile(in txn: Transaction, _ database: Database, _ body: (String, CustomerProfile) throws -> Void) throws {
         try txn.withCursor(database) { cursor in
-            var entry = try cursor.first()
+            var entry = try [UInt8(1)].withUnsafeBytes { try cursor.seek(atOrAfter: $0) }
             while let current = entry {
                 entry = try cursor.next()
-                if ProfileHistory.isHistoryKey(current.key) { continue }
+                if current.key.contains(0) { continue }
                 try body(String(decoding: current.key, as: UTF8.self), try CustomerProfile(encoded: current.value))
             }
         }

@@ -9,11 +9,16 @@
 /// characters, so these never collide with a customer's own key):
 /// ```
 /// subject 0x00                       open block:  u8 format (1), i64 earliest event time µs, u32 check
-/// subject 0x00 u64be position        snapshot:    u8 format (1), i64 block's earliest event time µs,
+/// 0x00 'h' subject 0x00 u64be position
+///                                    snapshot:    u8 format (1), i64 block's earliest event time µs,
 ///                                                 i64 latest event time µs, u32 check,
 ///                                                 profile (stored form, with its own checksum)
 /// (little-endian; check: the low 32 bits of the XXH64 of the bytes before it, see `SealedEntry`)
 /// ```
+/// The open block sits beside the profile, as every batch that touches the customer reads and
+/// may write both. The snapshots, written once and read only for past horizons, sit in a region
+/// of their own: among the profiles they would fill the pages that every batch rewrites (they
+/// took more bytes than the profiles), so each batch would write about twice the pages.
 /// Unlike the profiles, snapshots depend on arrival order (they are taken by position); a rebuild
 /// writes the same ones as the appends did.
 enum ProfileHistory {
@@ -33,14 +38,19 @@ enum ProfileHistory {
         return key
     }
 
+    /// The start of every snapshot key (the history region of the profile view).
+    static let snapshotRegion: [UInt8] = [0, UInt8(ascii: "h")]
+
+    /// What the keys of `subject`'s snapshots start with: `00 'h' subject 00`.
+    static func snapshotPrefix(_ subject: String) -> [UInt8] {
+        snapshotRegion + Array(subject.utf8) + [0]
+    }
+
     static func snapshotKey(_ subject: String, position: UInt64) -> [UInt8] {
-        var key = openBlockKey(subject)
+        var key = snapshotPrefix(subject)
         withUnsafeBytes(of: position.bigEndian) { key.append(contentsOf: $0) }
         return key
     }
-
-    /// Whether a key of the profile view belongs to the history (rather than being a subject).
-    static func isHistoryKey(_ key: UnsafeRawBufferPointer) -> Bool { key.contains(0) }
 
     static func encodeOpenBlock(earliest: Int64, key: [UInt8]) -> [UInt8] {
         var writer = ByteWriter()

@@ -3,7 +3,7 @@
 /// the kept churn list (see `ChurnWatch`), which answers `churn list` without evaluating everyone.
 public struct ProfileProjector: Projector {
     public let name = "profile"
-    public let version: UInt32 = 7
+    public let version: UInt32 = 8
     /// A customer's every `snapshotInterval`-th event leaves a snapshot of their profile.
     public let snapshotInterval: Int
 
@@ -100,8 +100,9 @@ struct ProfileFolder: ViewFolder {
     /// What the kept churn list is computed with (read by `begin`).
     private var churnSettings: ChurnWatch.Settings?
     /// Encoded by `prepareFinal`, each sorted by key: the entries under the customers' subjects
-    /// (profiles, open blocks, snapshots) and their kept churn list entries.
-    private var prepared: (own: [Entry], churn: [Entry]) = ([], [])
+    /// (profiles, open blocks), and those in the regions that start with 0x00 (kept churn list
+    /// entries, history snapshots).
+    private var prepared: (own: [Entry], regions: [Entry]) = ([], [])
 
     init(snapshotInterval: Int? = nil) {
         self.snapshotInterval = snapshotInterval
@@ -131,8 +132,9 @@ struct ProfileFolder: ViewFolder {
     }
 
     mutating func prepareFinal() {
-        var own = snapshots, churn: [Entry] = []
-        own.reserveCapacity(snapshots.count + 2 * customers.count)
+        var own: [Entry] = [], regions = snapshots
+        own.reserveCapacity(2 * customers.count)
+        regions.reserveCapacity(snapshots.count + customers.count)
         for (subject, customer) in customers {
             own.append((Array(subject.utf8), customer.profile.encoded))
             if snapshotInterval != nil, let earliest = customer.history.blockEarliest {
@@ -140,12 +142,12 @@ struct ProfileFolder: ViewFolder {
                 own.append((key, ProfileHistory.encodeOpenBlock(earliest: earliest, key: key)))
             }
             if let churnSettings, let watch = ChurnWatch(customer.profile, settings: churnSettings) {
-                churn.append(watch.entry(of: subject))
+                regions.append(watch.entry(of: subject))
             }
         }
         own.sort { KeyOrder.precedes($0.key, $1.key) }
-        churn.sort { KeyOrder.precedes($0.key, $1.key) }
-        prepared = (Self.merged(prepared.own, own), Self.merged(prepared.churn, churn))
+        regions.sort { KeyOrder.precedes($0.key, $1.key) }
+        prepared = (Self.merged(prepared.own, own), Self.merged(prepared.regions, regions))
         customers = [:]
         snapshots = []
     }
@@ -154,7 +156,7 @@ struct ProfileFolder: ViewFolder {
         guard let other = other as? ProfileFolder else { return }
         customers.merge(other.customers) { mine, _ in mine }  // disjoint customers
         snapshots += other.snapshots
-        prepared = (Self.merged(prepared.own, other.prepared.own), Self.merged(prepared.churn, other.prepared.churn))
+        prepared = (Self.merged(prepared.own, other.prepared.own), Self.merged(prepared.regions, other.prepared.regions))
     }
 
     /// Two lists sorted by key, as one.
@@ -173,10 +175,11 @@ struct ProfileFolder: ViewFolder {
     }
 
     /// Writes what `prepareFinal` encoded: the customers' own entries in key order after every
-    /// key in the view (groups come in subject order), their kept churn list entries among others.
+    /// key in the view (groups come in subject order), their entries in the 0x00 regions among
+    /// others.
     func writeFinal(to view: ViewStore) throws {
         for entry in prepared.own { try view.append(entry.key, entry.value) }
-        for entry in prepared.churn { try view.put(entry.key, entry.value) }
+        for entry in prepared.regions { try view.put(entry.key, entry.value) }
     }
 
     mutating func dropFinal() {
