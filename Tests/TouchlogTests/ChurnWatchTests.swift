@@ -122,7 +122,11 @@ struct ChurnWatchTests {
         let seed = testSeed()
         let lines = Self.stream(seed: seed, count: 600, customers: 14)
         try withTemporaryDirectory { directory in
-            let log = try EventLog(path: directory + "/a.db", options: .init(create: true, durable: false))
+            // History snapshots every 4th event of a customer: their region (0x00 'h') sorts
+            // between the kept list's entries (0x00 'c') and its settings (0x00 's').
+            let log = try EventLog(
+                path: directory + "/a.db", options: .init(create: true, durable: false),
+                projectors: [ProfileProjector(snapshotInterval: 4), TrendsProjector()])
             let half = lines.count / 2
             var thresholds = ChurnThresholds()
             // Half the events, then the settings (recomputing the list), then the rest (kept up to date inline).
