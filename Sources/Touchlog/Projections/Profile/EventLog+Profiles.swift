@@ -10,8 +10,8 @@ extension EventLog {
     }
 
     /// Calls `body` with every customer's profile in the profile view `database` in the snapshot
-    /// `txn`: the keys after the region of keys that start with 0x00 (the kept churn list and the
-    /// history snapshots) that are subjects (open history blocks skipped).
+    /// `txn`. Subjects sort after the regions whose keys start with 0x00 (the kept churn list, the
+    /// history snapshots); the open history blocks beside them are skipped.
     static func forEachProfile(in txn: Transaction, _ database: Database, _ body: (String, CustomerProfile) throws -> Void) throws {
         try txn.withCursor(database) { cursor in
             var entry = try [UInt8(1)].withUnsafeBytes { try cursor.seek(atOrAfter: $0) }

@@ -17,8 +17,8 @@
 /// ```
 /// The open block sits beside the profile, as every batch that touches the customer reads and
 /// may write both. The snapshots, written once and read only for past horizons, sit in a region
-/// of their own: among the profiles they would fill the pages that every batch rewrites (they
-/// took more bytes than the profiles), so each batch would write about twice the pages.
+/// of their own: among the profiles they would fill the pages that every batch rewrites, and they
+/// take more bytes than the profiles themselves.
 /// Unlike the profiles, snapshots depend on arrival order (they are taken by position); a rebuild
 /// writes the same ones as the appends did.
 enum ProfileHistory {
