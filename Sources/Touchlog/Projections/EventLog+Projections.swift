@@ -21,8 +21,8 @@ extension EventLog {
     package static let backgroundFoldMinimum = 1_000
 
     /// The events an append stores (the inputs whose outcome is `.stored`), as the views fold them;
-    /// with `share`, only those of that share of customers (`bucket(ofSubject:buckets:)`), picked
-    /// by their customer hash: the others' events are not touched (copying one retains its
+    /// with `share`, only those of that share of customers, picked by the customer hash `prepare`
+    /// made (`bucket(ofCustomerHash:buckets:)`): the others' events are not touched (copying one retains its
     /// strings, on the cache lines the other threads retain them on).
     func storedEvents(_ batch: PreparedBatch, _ decision: BatchDecision, share: (index: Int, of: Int)? = nil) -> [StoredEvent] {
         var stored: [StoredEvent] = []

@@ -44,14 +44,16 @@ extension EventLog {
               checkpoint.version == view.projector.version, checkpoint.position == (try readMetadata(txn).head)
         else { return }
         let store = ViewStore(txn: txn, database: view.slots[Int(checkpoint.liveSlot)], meta: meta)
+        // The customers' entries, then the settings: not the history snapshots between them.
         var stale: [[UInt8]] = []
         try txn.withCursor(store.database) { cursor in
-            var entry = try cursor.first()
-            while let current = entry, current.key.first == 0 {
-                if ChurnWatch.isWatchKey(current.key) { stale.append(Array(current.key)) }
+            var entry = try ChurnWatch.customerPrefix.withUnsafeBytes { try cursor.seek(atOrAfter: $0) }
+            while let current = entry, ChurnWatch.subject(ofKey: current.key) != nil {
+                stale.append(Array(current.key))
                 entry = try cursor.next()
             }
         }
+        stale.append(ChurnWatch.settingsKey)
         for key in stale { try store.delete(key) }
         let settings = try ChurnWatch.settings(of: store)
         var entries: [(key: [UInt8], value: [UInt8])] = []

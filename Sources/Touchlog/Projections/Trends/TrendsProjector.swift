@@ -21,12 +21,8 @@ public struct TrendsProjector: Projector {
 
     public func apply(_ events: [StoredEvent], to view: ViewStore) throws {
         var fold = TrendsFold()
-        // Through a buffer, whose elements are read in place: the array's are copied out,
-        // retaining each event's strings.
-        try events.withUnsafeBufferPointer { events in
-            for event in events {
-                try fold.fold(event.event) { key in try key.withUnsafeBytes { raw in try view.get(key).map { try ComplaintState(bytes: $0, key: raw) } } }
-            }
+        for event in events {
+            try fold.fold(event.event) { key in try key.withUnsafeBytes { raw in try view.get(key).map { try ComplaintState(bytes: $0, key: raw) } } }
         }
         // The states this batch touched; one an event left unchanged is written back as it was.
         for (key, state) in fold.complaints { try view.put(key.bytes, state.encoded(key: key.bytes)) }
