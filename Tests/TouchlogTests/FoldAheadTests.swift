@@ -7,13 +7,16 @@ import Touchlog
 /// byte for byte as a rebuild's, and a fold ahead is used only when nothing else was written
 /// between the two batches.
 struct FoldAheadTests {
-    /// Random batches: mostly large enough to fold beside their transaction, some small.
+    /// Random batches: mostly large enough to fold beside their transaction, some small; the
+    /// first two large.
     static func batches(of lines: [String], seed: UInt64) -> [[String]] {
         var rng = SeededRandom(seed: seed)
         var batches: [[String]] = []
         var start = 0
         while start < lines.count {
-            let size = Int.random(in: 0..<4, using: &rng) == 0 ? Int.random(in: 1...60, using: &rng) : Int.random(in: 1_200...1_600, using: &rng)
+            // The first two large, so that some batch is folded ahead of the next.
+            let small = batches.count >= 2 && Int.random(in: 0..<4, using: &rng) == 0
+            let size = small ? Int.random(in: 1...60, using: &rng) : Int.random(in: 1_200...1_600, using: &rng)
             batches.append(Array(lines[start..<min(lines.count, start + size)]))
             start += size
         }
