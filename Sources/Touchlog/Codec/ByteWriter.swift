@@ -27,10 +27,10 @@ struct ByteWriter {
         bytes.append(contentsOf: block)
     }
 
-    /// Overwrites 8 bytes at `offset` with `value`.
-    mutating func patch(_ value: UInt64, at offset: Int) {
+    /// Overwrites the bytes at `offset` with `value`, little-endian.
+    mutating func patch<T: FixedWidthInteger>(_ value: T, at offset: Int) {
         withUnsafeBytes(of: value.littleEndian) { raw in
-            for i in 0..<8 { bytes[offset + i] = raw[i] }
+            for i in raw.indices { bytes[offset + i] = raw[i] }
         }
     }
 }

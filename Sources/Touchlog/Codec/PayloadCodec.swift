@@ -4,6 +4,12 @@
 enum PayloadCodec {
     static func encode(_ payload: Payload) -> ByteWriter {
         var w = ByteWriter(capacity: 96)
+        encode(payload, into: &w)
+        return w
+    }
+
+    /// Appends the compact form of `payload` to `w`.
+    static func encode(_ payload: Payload, into w: inout ByteWriter) {
         switch payload {
         case .purchase(let p):
             w.write(p.orderId)
@@ -48,7 +54,6 @@ enum PayloadCodec {
                 }
             }
         }
-        return w
     }
 
     static func decode(_ type: EventType, from r: inout ByteReader) throws -> Payload {

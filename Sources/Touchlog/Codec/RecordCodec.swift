@@ -28,10 +28,17 @@ package enum RecordCodec {
     package static func encode(
         _ event: DecodedEvent, recordedAt: Timestamp, previousOfCustomer: UInt64, jsonInline: Bool = true
     ) -> [UInt8] {
-        let payload = PayloadCodec.encode(event.event.payload)
-        // Room for all of it, so that the record is written into one allocation.
-        let strings = event.event.subject.utf8.count + event.event.source.utf8.count + event.event.id.utf8.count
-        var writer = ByteWriter(capacity: headerSize + 3 * 2 + strings + 4 + payload.bytes.count + 4 + (jsonInline ? event.json.count : 0))
+        var writer = ByteWriter(capacity: headerSize + 128 + (jsonInline ? event.json.count : 0))
+        encode(event, recordedAt: recordedAt, previousOfCustomer: previousOfCustomer, jsonInline: jsonInline, into: &writer)
+        return writer.bytes
+    }
+
+    /// Encodes as `encode(_:recordedAt:previousOfCustomer:jsonInline:)` does, into `writer`
+    /// (emptied first): an append encodes each of its events into the same one, allocating nothing.
+    static func encode(
+        _ event: DecodedEvent, recordedAt: Timestamp, previousOfCustomer: UInt64, jsonInline: Bool, into writer: inout ByteWriter
+    ) {
+        writer.bytes.removeAll(keepingCapacity: true)
         writer.write(formatVersion)
         writer.write(event.event.type.rawValue)
         writer.write(UInt16(0))
@@ -42,23 +49,28 @@ package enum RecordCodec {
         writer.write(event.event.subject)
         writer.write(event.event.source)
         writer.write(event.event.id)
-        payload.bytes.withUnsafeBytes { writer.write(block: $0) }
+        let payloadStart = writer.bytes.count
+        writer.write(UInt32(0))  // the payload's length, patched below
+        PayloadCodec.encode(event.event.payload, into: &writer)
+        writer.patch(UInt32(truncatingIfNeeded: writer.bytes.count - payloadStart - 4), at: payloadStart)
         if jsonInline { event.json.withUnsafeBytes { writer.write(block: $0) } } else { writer.write(UInt32(0)) }
         let checksum = writer.bytes.withUnsafeBytes {
             XXHash64.hash(UnsafeRawBufferPointer(rebasing: $0[checksummedFrom...]))
         }
         writer.patch(checksum, at: checksumOffset)
-        return writer.bytes
     }
 
     /// An event's JSON as `event_json` stores it: the XXH64 of the JSON (u64, little-endian), then
-    /// the JSON.
-    static func jsonEntry(_ json: [UInt8]) -> [UInt8] {
-        var writer = ByteWriter(capacity: 8 + json.count)
-        writer.write(XXHash64.hash(json))
-        var bytes = writer.bytes
-        bytes.append(contentsOf: json)
-        return bytes
+    /// the JSON. The size of `json`'s entry.
+    static func jsonEntrySize(_ json: [UInt8]) -> Int { 8 + json.count }
+
+    /// Writes `json`'s `event_json` entry to `entry` (`jsonEntrySize` bytes): an append writes it
+    /// straight into the database's page.
+    static func writeJSONEntry(_ json: [UInt8], to entry: UnsafeMutableRawBufferPointer) {
+        json.withUnsafeBytes { json in
+            entry.storeBytes(of: XXHash64.hash(json).littleEndian, as: UInt64.self)
+            UnsafeMutableRawBufferPointer(rebasing: entry[8...]).copyMemory(from: json)
+        }
     }
 
     /// The JSON of an `event_json` entry, after checking it; `nil` if it is damaged.

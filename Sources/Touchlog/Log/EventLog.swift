@@ -370,9 +370,14 @@ public final class EventLog: Sendable {
         slotOfSubject.reserveCapacity(Int(decision.head - decision.headBefore))
         var subjects: [ByteKey] = []
         var slotOfInput = [Int](repeating: -1, count: inputs.count)
+        // Inputs are read in place, bound only within a `switch` (see `decide`).
         for inputIndex in inputs.indices {
-            guard case .stored = outcomes[inputIndex], case .success(let decoded) = inputs[inputIndex] else { continue }
-            let subject = ByteKey(Array(decoded.event.subject.utf8))
+            guard case .stored = outcomes[inputIndex] else { continue }
+            let subject: ByteKey
+            switch inputs[inputIndex] {
+            case .success(let decoded): subject = ByteKey(Array(decoded.event.subject.utf8))
+            case .failure: continue
+            }
             if let slot = slotOfSubject[subject] {
                 slotOfInput[inputIndex] = slot
             } else {
@@ -388,18 +393,27 @@ public final class EventLog: Sendable {
                 if let stored = try subjects[slot].bytes.withUnsafeBytes({ try cursor.seek($0) }) { states[slot] = try CustomerState(stored.value) }
             }
         }
+        // Each record is encoded into the one buffer, and each JSON entry straight into its page.
+        var record = ByteWriter(capacity: 4096)
         for inputIndex in inputs.indices {
-            guard case .stored(let position) = outcomes[inputIndex], case .success(let decoded) = inputs[inputIndex], let key = keys[inputIndex] else { continue }
-            let event = decoded.event
+            guard case .stored(let position) = outcomes[inputIndex], let key = keys[inputIndex] else { continue }
+            switch inputs[inputIndex] {
+            case .success(let decoded):
             let slot = slotOfInput[inputIndex]
-            let record = RecordCodec.encode(decoded, recordedAt: recordedAt, previousOfCustomer: states[slot].lastPosition, jsonInline: false)
-            try txn.put(events, key: PositionKey.of(position), value: record, flags: .append)
-            try txn.put(eventJSON, key: PositionKey.of(position), value: RecordCodec.jsonEntry(decoded.json), flags: .append)
-            try txn.put(eventIds, key: key.indexKey(generation: generation(of: position)), value: PositionKey.of(position))
+            RecordCodec.encode(decoded, recordedAt: recordedAt, previousOfCustomer: states[slot].lastPosition, jsonInline: false, into: &record)
+            try withUnsafeBytes(of: position.bigEndian) { positionKey in
+                try record.bytes.withUnsafeBytes { try txn.put(events, key: positionKey, value: $0, flags: .append) }
+                try txn.put(eventJSON, key: positionKey, reserving: RecordCodec.jsonEntrySize(decoded.json), flags: .append) {
+                    RecordCodec.writeJSONEntry(decoded.json, to: $0)
+                }
+                try key.withIndexKey(generation: generation(of: position)) { try txn.put(eventIds, key: $0, value: positionKey) }
+            }
             states[slot].lastPosition = position
             states[slot].eventCount += 1
-            metadata.earliestTime = min(metadata.earliestTime, event.time)
-            metadata.latestTime = max(metadata.latestTime, event.time)
+            metadata.earliestTime = min(metadata.earliestTime, decoded.event.time)
+            metadata.latestTime = max(metadata.latestTime, decoded.event.time)
+            case .failure: continue
+            }
         }
         try txn.withCursor(customers) { cursor in
             for slot in keyOrder {

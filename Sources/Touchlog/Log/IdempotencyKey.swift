@@ -39,6 +39,16 @@ struct IdempotencyKey: Hashable, Sendable {
         return writer.bytes
     }
 
+    /// Calls `body` with the `event_ids` key (`indexKey`), built on the stack.
+    func withIndexKey<R>(generation: UInt32, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try withUnsafeTemporaryAllocation(byteCount: 20, alignment: 8) { key in
+            key.storeBytes(of: generation.bigEndian, as: UInt32.self)
+            key.storeBytes(of: low.littleEndian, toByteOffset: 4, as: UInt64.self)
+            key.storeBytes(of: high.littleEndian, toByteOffset: 12, as: UInt64.self)
+            return try body(UnsafeRawBufferPointer(key))
+        }
+    }
+
     /// The key and generation of an `event_ids` key.
     static func parse(indexKey bytes: UnsafeRawBufferPointer) -> (generation: UInt32, key: IdempotencyKey)? {
         guard bytes.count == 20 else { return nil }
