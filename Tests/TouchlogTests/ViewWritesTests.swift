@@ -5,7 +5,8 @@ import Touchlog
 
 /// A batch's view writes recorded over a read snapshot (`ViewWrites`): reads see each key's
 /// latest write, its own or else its base's (the batch in front), and a replay makes exactly the
-/// latest writes, whatever the order and repetition of keys, through the growth of its index.
+/// latest writes, whatever the order and repetition of keys, through the growth of its index
+/// (values that grow, shrink and spill onto overflow pages).
 struct ViewWritesTests {
     /// Keys of different lengths, some prefixes of others (`k1`, `k10`, `k100`).
     static func key(_ number: Int) -> [UInt8] { Array("k\(number)".utf8) }
@@ -18,7 +19,9 @@ struct ViewWritesTests {
     ) {
         for _ in 0..<count {
             let key = key(Int.random(in: 0..<keys, using: &rng))
-            let value = Int.random(in: 0..<5, using: &rng) == 0 ? nil : (0..<Int.random(in: 0...40, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            // Some values larger than a page holds (LMDB keeps them on overflow pages).
+            let size = Int.random(in: 0..<20, using: &rng) == 0 ? Int.random(in: 2_000...9_000, using: &rng) : Int.random(in: 0...40, using: &rng)
+            let value = Int.random(in: 0..<5, using: &rng) == 0 ? nil : (0..<size).map { _ in UInt8.random(in: 0...255, using: &rng) }
             writes.record(key, value)
             model[key] = .some(value)
             let probe = Self.key(Int.random(in: 0..<keys, using: &rng))

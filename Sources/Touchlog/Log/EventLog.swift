@@ -395,24 +395,41 @@ public final class EventLog: Sendable {
         }
         // Each record is encoded into the one buffer, and each JSON entry straight into its page.
         var record = ByteWriter(capacity: 4096)
+        var idEntries: [(key: IdempotencyKey, position: UInt64)] = []
+        idEntries.reserveCapacity(Int(decision.head - decision.headBefore))
         for inputIndex in inputs.indices {
             guard case .stored(let position) = outcomes[inputIndex], let key = keys[inputIndex] else { continue }
             switch inputs[inputIndex] {
             case .success(let decoded):
-            let slot = slotOfInput[inputIndex]
-            RecordCodec.encode(decoded, recordedAt: recordedAt, previousOfCustomer: states[slot].lastPosition, jsonInline: false, into: &record)
-            try withUnsafeBytes(of: position.bigEndian) { positionKey in
-                try record.bytes.withUnsafeBytes { try txn.put(events, key: positionKey, value: $0, flags: .append) }
-                try txn.put(eventJSON, key: positionKey, reserving: RecordCodec.jsonEntrySize(decoded.json), flags: .append) {
-                    RecordCodec.writeJSONEntry(decoded.json, to: $0)
+                let slot = slotOfInput[inputIndex]
+                RecordCodec.encode(decoded, recordedAt: recordedAt, previousOfCustomer: states[slot].lastPosition, jsonInline: false, into: &record)
+                try withUnsafeBytes(of: position.bigEndian) { positionKey in
+                    try record.bytes.withUnsafeBytes { try txn.put(events, key: positionKey, value: $0, flags: .append) }
+                    try txn.put(eventJSON, key: positionKey, reserving: RecordCodec.jsonEntrySize(decoded.json), flags: .append) {
+                        RecordCodec.writeJSONEntry(decoded.json, to: $0)
+                    }
                 }
-                try key.withIndexKey(generation: generation(of: position)) { try txn.put(eventIds, key: $0, value: positionKey) }
+                idEntries.append((key, position))
+                states[slot].lastPosition = position
+                states[slot].eventCount += 1
+                metadata.earliestTime = min(metadata.earliestTime, decoded.event.time)
+                metadata.latestTime = max(metadata.latestTime, decoded.event.time)
+            case .failure:
+                continue
             }
-            states[slot].lastPosition = position
-            states[slot].eventCount += 1
-            metadata.earliestTime = min(metadata.earliestTime, decoded.event.time)
-            metadata.latestTime = max(metadata.latestTime, decoded.event.time)
-            case .failure: continue
+        }
+        // The id index's entries in key order, through one cursor: a batch's keys fall in one or
+        // two generations, tens to a page, so that most are found on the page of the one before
+        // rather than searched for from the root.
+        idEntries.sort { a, b in
+            let (generationA, generationB) = (generation(of: a.position), generation(of: b.position))
+            return generationA != generationB ? generationA < generationB : a.key.precedesInIndex(b.key)
+        }
+        try txn.withCursor(eventIds) { cursor in
+            for entry in idEntries {
+                try entry.key.withIndexKey(generation: generation(of: entry.position)) { key in
+                    try withUnsafeBytes(of: entry.position.bigEndian) { try cursor.put(key, UnsafeRawBufferPointer($0)) }
+                }
             }
         }
         try txn.withCursor(customers) { cursor in

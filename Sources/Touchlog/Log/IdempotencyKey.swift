@@ -49,6 +49,12 @@ struct IdempotencyKey: Hashable, Sendable {
         }
     }
 
+    /// Whether this key's `event_ids` key sorts before `other`'s in the same generation: the
+    /// order of their little-endian bytes, which is the numeric order of the byte-swapped halves.
+    func precedesInIndex(_ other: IdempotencyKey) -> Bool {
+        low != other.low ? low.byteSwapped < other.low.byteSwapped : high.byteSwapped < other.high.byteSwapped
+    }
+
     /// The key and generation of an `event_ids` key.
     static func parse(indexKey bytes: UnsafeRawBufferPointer) -> (generation: UInt32, key: IdempotencyKey)? {
         guard bytes.count == 20 else { return nil }
