@@ -90,4 +90,57 @@ struct ViewWritesTests {
             }
         }
     }
+
+    /// The shares of one view, replayed together in one pass in key order, make the same writes
+    /// as each replayed alone: keys apart between shares, and a settings-like key that every
+    /// share writes with the same value.
+    @Test func sharesReplayedTogetherMakeEachSharesWrites() throws {
+        let seed = testSeed()
+        var rng = SeededRandom(seed: seed)
+        try withTemporaryDirectory { directory in
+            for round in 0..<8 {
+                let context = "seed \(seed) (TOUCHLOG_TEST_SEED=\(seed)), round \(round)"
+                let keys = Int.random(in: 1...3_000, using: &rng)
+                let shareCount = Int.random(in: 1...4, using: &rng)
+                var options = Environment.Options()
+                options.durable = false
+                let path = directory + "/\(round)"
+                try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+                let environment = try Environment(path: path, options: options)
+                let view = try #require(try environment.openDatabase("view", flags: .create))
+                var expected: [[UInt8]: [UInt8]] = [:]
+                try environment.write { txn in
+                    for number in stride(from: 0, to: keys, by: 2) {
+                        expected[Self.key(number)] = [UInt8(number & 0xff)]
+                        try txn.put(view, key: Self.key(number), value: [UInt8(number & 0xff)])
+                    }
+                }
+                let shares = (0..<shareCount).map { _ in ViewWrites(expectedWrites: Int.random(in: 0...64, using: &rng)) }
+                for _ in 0..<Int.random(in: 0...(keys * 2), using: &rng) {
+                    let number = Int.random(in: 0..<keys, using: &rng)
+                    let value = Int.random(in: 0..<5, using: &rng) == 0 ? nil : (0..<Int.random(in: 0...40, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
+                    shares[number % shareCount].record(Self.key(number), value)
+                    expected[Self.key(number)] = value
+                }
+                let settings = Array("settings".utf8)
+                for share in shares where Bool.random(using: &rng) {
+                    share.record(settings, [7])
+                    expected[settings] = [7]
+                }
+                try environment.write { txn in try ViewWrites.replay(shares, in: txn, database: view) }
+                let found = try environment.read { txn in
+                    try txn.withCursor(view) { cursor in
+                        var found: [[UInt8]: [UInt8]] = [:]
+                        var entry = try cursor.first()
+                        while let current = entry {
+                            found[Array(current.key)] = Array(current.value)
+                            entry = try cursor.next()
+                        }
+                        return found
+                    }
+                }
+                #expect(found == expected.compactMapValues { $0 }, "\(context): \(shareCount) shares")
+            }
+        }
+    }
 }

@@ -144,9 +144,9 @@ extension EventLog {
                 throw TouchlogError(.storage, "the \(views[index].projector.name) view changed while an append folded into it")
             }
             beforeMaking(FoldedViews(writes: recorded, slots: Dictionary(uniqueKeysWithValues: current.map { ($0.index, Int($0.checkpoint.liveSlot)) })))
-            for part in recorded {
-                guard let view = current.first(where: { $0.index == part.view }) else { continue }
-                try part.writes.replay(in: txn, database: views[part.view].slots[Int(view.checkpoint.liveSlot)])
+            for (index, checkpoint) in current {
+                let parts = recorded.filter { $0.view == index }.map(\.writes)
+                try ViewWrites.replay(parts, in: txn, database: views[index].slots[Int(checkpoint.liveSlot)])
             }
         } else {
             let stored = storedEvents(batch, decision)

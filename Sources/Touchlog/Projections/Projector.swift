@@ -283,10 +283,27 @@ package final class ViewWrites: @unchecked Sendable {
 
     /// Makes each key's latest write, in key order, in `database` of `txn`.
     package func replay(in txn: Transaction, database: Database) throws {
-        if replayOrder == nil { sortForReplay() }
+        try Self.replay([self], in: txn, database: database)
+    }
+
+    /// Makes the writes of `parts` (recorders of one view whose keys are apart, such as its shares
+    /// of customers; a key in several has the same write in each) in one pass in key order: the
+    /// keys of all shares together lie closer than each share's, so that more are found on the
+    /// cursor's page without a search from the root.
+    package static func replay(_ parts: [ViewWrites], in txn: Transaction, database: Database) throws {
+        for part in parts where part.replayOrder == nil { part.sortForReplay() }
+        var next = [Int](repeating: 0, count: parts.count)  // each part's next write in its order
         try txn.withCursor(database) { cursor in
-            for index in replayOrder! {
-                let write = writes[index]
+            while true {
+                // The part whose next key is the smallest (a handful of parts: one per thread).
+                var smallest: (part: Int, write: Write)?
+                for (index, part) in parts.enumerated() where next[index] < part.replayOrder!.count {
+                    let write = part.writes[part.replayOrder![next[index]]]
+                    if let current = smallest, !KeyOrder.precedes(write.key, current.write.key) { continue }
+                    smallest = (index, write)
+                }
+                guard let (part, write) = smallest else { return }
+                next[part] += 1
                 try write.key.withUnsafeBytes { key in
                     if let value = write.value {
                         try cursor.put(key, UnsafeRawBufferPointer(value))
