@@ -38,6 +38,39 @@ struct ViewWritesTests {
         }
     }
 
+    /// A new database at `path` whose view holds the entries of `numbers` (key `k<n>`, value the
+    /// low byte of n), and those entries.
+    static func view(at path: String, holding numbers: some Sequence<Int>) throws -> (Environment, Database, [[UInt8]: [UInt8]]) {
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        var options = Environment.Options()
+        options.durable = false
+        let environment = try Environment(path: path, options: options)
+        let view = try #require(try environment.openDatabase("view", flags: .create))
+        var stored: [[UInt8]: [UInt8]] = [:]
+        try environment.write { txn in
+            for number in numbers {
+                stored[key(number)] = [UInt8(number & 0xff)]
+                try txn.put(view, key: key(number), value: [UInt8(number & 0xff)])
+            }
+        }
+        return (environment, view, stored)
+    }
+
+    /// Every entry of `view`.
+    static func entries(of view: Database, in environment: Environment) throws -> [[UInt8]: [UInt8]] {
+        try environment.read { txn in
+            try txn.withCursor(view) { cursor in
+                var found: [[UInt8]: [UInt8]] = [:]
+                var entry = try cursor.first()
+                while let current = entry {
+                    found[Array(current.key)] = Array(current.value)
+                    entry = try cursor.next()
+                }
+                return found
+            }
+        }
+    }
+
     @Test func readsAndReplaySeeEachKeysLatestWrite() throws {
         let seed = testSeed()
         var rng = SeededRandom(seed: seed)
@@ -46,20 +79,8 @@ struct ViewWritesTests {
                 let context = "seed \(seed) (TOUCHLOG_TEST_SEED=\(seed)), round \(round)"
                 // Few keys, rewritten often; or many, which grow the index past what was reserved.
                 let keys = round.isMultiple(of: 2) ? Int.random(in: 1...30, using: &rng) : Int.random(in: 500...4_000, using: &rng)
-                let path = directory + "/\(round)"
-                try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-                var options = Environment.Options()
-                options.durable = false
-                let environment = try Environment(path: path, options: options)
-                let view = try #require(try environment.openDatabase("view", flags: .create))
                 // Entries already in the view, which a replayed delete must remove.
-                var stored: [[UInt8]: [UInt8]] = [:]
-                try environment.write { txn in
-                    for number in stride(from: 0, to: keys, by: 3) {
-                        stored[Self.key(number)] = [UInt8(number & 0xff)]
-                        try txn.put(view, key: Self.key(number), value: [UInt8(number & 0xff)])
-                    }
-                }
+                let (environment, view, stored) = try Self.view(at: directory + "/\(round)", holding: stride(from: 0, to: keys, by: 3))
                 let base = ViewWrites(expectedWrites: Int.random(in: 0...64, using: &rng))
                 var front: [[UInt8]: [UInt8]?] = [:]
                 Self.record(Int.random(in: 0...(keys * 3), using: &rng), keys: keys, into: base, model: &front, below: [:], using: &rng, context: context + ", base")
@@ -75,17 +96,7 @@ struct ViewWritesTests {
                 }
                 var expected = stored
                 for (key, value) in front.merging(own, uniquingKeysWith: { $1 }) { expected[key] = value }
-                let found = try environment.read { txn in
-                    try txn.withCursor(view) { cursor in
-                        var found: [[UInt8]: [UInt8]] = [:]
-                        var entry = try cursor.first()
-                        while let current = entry {
-                            found[Array(current.key)] = Array(current.value)
-                            entry = try cursor.next()
-                        }
-                        return found
-                    }
-                }
+                let found = try Self.entries(of: view, in: environment)
                 #expect(found == expected, "\(context): \(found.count) entries against \(expected.count)")
             }
         }
@@ -102,19 +113,8 @@ struct ViewWritesTests {
                 let context = "seed \(seed) (TOUCHLOG_TEST_SEED=\(seed)), round \(round)"
                 let keys = Int.random(in: 1...3_000, using: &rng)
                 let shareCount = Int.random(in: 1...4, using: &rng)
-                var options = Environment.Options()
-                options.durable = false
-                let path = directory + "/\(round)"
-                try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-                let environment = try Environment(path: path, options: options)
-                let view = try #require(try environment.openDatabase("view", flags: .create))
-                var expected: [[UInt8]: [UInt8]] = [:]
-                try environment.write { txn in
-                    for number in stride(from: 0, to: keys, by: 2) {
-                        expected[Self.key(number)] = [UInt8(number & 0xff)]
-                        try txn.put(view, key: Self.key(number), value: [UInt8(number & 0xff)])
-                    }
-                }
+                let (environment, view, stored) = try Self.view(at: directory + "/\(round)", holding: stride(from: 0, to: keys, by: 2))
+                var expected = stored
                 let shares = (0..<shareCount).map { _ in ViewWrites(expectedWrites: Int.random(in: 0...64, using: &rng)) }
                 for _ in 0..<Int.random(in: 0...(keys * 2), using: &rng) {
                     let number = Int.random(in: 0..<keys, using: &rng)
@@ -128,18 +128,8 @@ struct ViewWritesTests {
                     expected[settings] = [7]
                 }
                 try environment.write { txn in try ViewWrites.replay(shares, in: txn, database: view) }
-                let found = try environment.read { txn in
-                    try txn.withCursor(view) { cursor in
-                        var found: [[UInt8]: [UInt8]] = [:]
-                        var entry = try cursor.first()
-                        while let current = entry {
-                            found[Array(current.key)] = Array(current.value)
-                            entry = try cursor.next()
-                        }
-                        return found
-                    }
-                }
-                #expect(found == expected.compactMapValues { $0 }, "\(context): \(shareCount) shares")
+                let found = try Self.entries(of: view, in: environment)
+                #expect(found == expected, "\(context): \(shareCount) shares")
             }
         }
     }
