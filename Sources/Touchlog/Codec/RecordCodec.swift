@@ -60,8 +60,8 @@ package enum RecordCodec {
         writer.patch(checksum, at: checksumOffset)
     }
 
-    /// An event's JSON as `event_json` stores it: the XXH64 of the JSON (u64, little-endian), then
-    /// the JSON. The size of `json`'s entry.
+    /// The size of `json`'s entry in `event_json`, which stores an event's JSON as the XXH64 of the
+    /// JSON (u64, little-endian), then the JSON.
     static func jsonEntrySize(_ json: [UInt8]) -> Int { 8 + json.count }
 
     /// Writes `json`'s `event_json` entry to `entry` (`jsonEntrySize` bytes): an append writes it

@@ -370,14 +370,9 @@ public final class EventLog: Sendable {
         slotOfSubject.reserveCapacity(Int(decision.head - decision.headBefore))
         var subjects: [ByteKey] = []
         var slotOfInput = [Int](repeating: -1, count: inputs.count)
-        // Inputs are read in place, bound only within a `switch` (see `decide`).
         for inputIndex in inputs.indices {
-            guard case .stored = outcomes[inputIndex] else { continue }
-            let subject: ByteKey
-            switch inputs[inputIndex] {
-            case .success(let decoded): subject = ByteKey(Array(decoded.event.subject.utf8))
-            case .failure: continue
-            }
+            guard case .stored = outcomes[inputIndex], case .success(let decoded) = inputs[inputIndex] else { continue }
+            let subject = ByteKey(Array(decoded.event.subject.utf8))
             if let slot = slotOfSubject[subject] {
                 slotOfInput[inputIndex] = slot
             } else {
@@ -398,25 +393,20 @@ public final class EventLog: Sendable {
         var idEntries: [(key: IdempotencyKey, position: UInt64)] = []
         idEntries.reserveCapacity(Int(decision.head - decision.headBefore))
         for inputIndex in inputs.indices {
-            guard case .stored(let position) = outcomes[inputIndex], let key = keys[inputIndex] else { continue }
-            switch inputs[inputIndex] {
-            case .success(let decoded):
-                let slot = slotOfInput[inputIndex]
-                RecordCodec.encode(decoded, recordedAt: recordedAt, previousOfCustomer: states[slot].lastPosition, jsonInline: false, into: &record)
-                try withUnsafeBytes(of: position.bigEndian) { positionKey in
-                    try record.bytes.withUnsafeBytes { try txn.put(events, key: positionKey, value: $0, flags: .append) }
-                    try txn.put(eventJSON, key: positionKey, reserving: RecordCodec.jsonEntrySize(decoded.json), flags: .append) {
-                        RecordCodec.writeJSONEntry(decoded.json, to: $0)
-                    }
+            guard case .stored(let position) = outcomes[inputIndex], case .success(let decoded) = inputs[inputIndex], let key = keys[inputIndex] else { continue }
+            let slot = slotOfInput[inputIndex]
+            RecordCodec.encode(decoded, recordedAt: recordedAt, previousOfCustomer: states[slot].lastPosition, jsonInline: false, into: &record)
+            try withUnsafeBytes(of: position.bigEndian) { positionKey in
+                try record.bytes.withUnsafeBytes { try txn.put(events, key: positionKey, value: $0, flags: .append) }
+                try txn.put(eventJSON, key: positionKey, reserving: RecordCodec.jsonEntrySize(decoded.json), flags: .append) {
+                    RecordCodec.writeJSONEntry(decoded.json, to: $0)
                 }
-                idEntries.append((key, position))
-                states[slot].lastPosition = position
-                states[slot].eventCount += 1
-                metadata.earliestTime = min(metadata.earliestTime, decoded.event.time)
-                metadata.latestTime = max(metadata.latestTime, decoded.event.time)
-            case .failure:
-                continue
             }
+            idEntries.append((key, position))
+            states[slot].lastPosition = position
+            states[slot].eventCount += 1
+            metadata.earliestTime = min(metadata.earliestTime, decoded.event.time)
+            metadata.latestTime = max(metadata.latestTime, decoded.event.time)
         }
         // The id index's entries in key order, through one cursor: a batch's keys fall in one or
         // two generations, tens to a page, so that most are found on the page of the one before
