@@ -91,8 +91,8 @@ struct ViewWritesTests {
                 writes.sortForReplay()
 
                 try environment.write { txn in
-                    try base.replay(in: txn, database: view)
-                    try writes.replay(in: txn, database: view)
+                    try ViewWrites.replay([base], in: txn, database: view)
+                    try ViewWrites.replay([writes], in: txn, database: view)
                 }
                 var expected = stored
                 for (key, value) in front.merging(own, uniquingKeysWith: { $1 }) { expected[key] = value }

@@ -390,7 +390,7 @@ public final class EventLog: Sendable {
         }
         // Each record is encoded into the one buffer, and each JSON entry straight into its page.
         var record = ByteWriter(capacity: 4096)
-        var idEntries: [(key: IdempotencyKey, position: UInt64)] = []
+        var idEntries: [(generation: UInt32, key: IdempotencyKey, position: UInt64)] = []
         idEntries.reserveCapacity(Int(decision.head - decision.headBefore))
         for inputIndex in inputs.indices {
             guard case .stored(let position) = outcomes[inputIndex], case .success(let decoded) = inputs[inputIndex], let key = keys[inputIndex] else { continue }
@@ -402,7 +402,7 @@ public final class EventLog: Sendable {
                     RecordCodec.writeJSONEntry(decoded.json, to: $0)
                 }
             }
-            idEntries.append((key, position))
+            idEntries.append((generation(of: position), key, position))
             states[slot].lastPosition = position
             states[slot].eventCount += 1
             metadata.earliestTime = min(metadata.earliestTime, decoded.event.time)
@@ -411,13 +411,10 @@ public final class EventLog: Sendable {
         // The id index's entries in key order, through one cursor: a batch's keys fall in one or
         // two generations, tens to a page, so that most are found on the page of the one before
         // rather than searched for from the root.
-        idEntries.sort { a, b in
-            let (generationA, generationB) = (generation(of: a.position), generation(of: b.position))
-            return generationA != generationB ? generationA < generationB : a.key.precedesInIndex(b.key)
-        }
+        idEntries.sort { a, b in a.generation != b.generation ? a.generation < b.generation : a.key.precedesInIndex(b.key) }
         try txn.withCursor(eventIds) { cursor in
             for entry in idEntries {
-                try entry.key.withIndexKey(generation: generation(of: entry.position)) { key in
+                try entry.key.withIndexKey(generation: entry.generation) { key in
                     try withUnsafeBytes(of: entry.position.bigEndian) { try cursor.put(key, UnsafeRawBufferPointer($0)) }
                 }
             }

@@ -281,15 +281,10 @@ package final class ViewWrites: @unchecked Sendable {
         base = nil
     }
 
-    /// Makes each key's latest write, in key order, in `database` of `txn`.
-    package func replay(in txn: Transaction, database: Database) throws {
-        try Self.replay([self], in: txn, database: database)
-    }
-
-    /// Makes the writes of `parts` (recorders of one view whose keys are apart, such as its shares
-    /// of customers; a key in several has the same write in each) in one pass in key order: the
-    /// keys of all shares together lie closer than each share's, so that more are found on the
-    /// cursor's page without a search from the root.
+    /// Makes each key's latest write of `parts` (recorders of one view whose keys are apart, such
+    /// as its shares of customers; a key in several has the same write in each) in `database` of
+    /// `txn`, in one pass in key order: the keys of all shares together lie closer than each
+    /// share's, so that more are found on the cursor's page without a search from the root.
     package static func replay(_ parts: [ViewWrites], in txn: Transaction, database: Database) throws {
         for part in parts where part.replayOrder == nil { part.sortForReplay() }
         var next = [Int](repeating: 0, count: parts.count)  // each part's next write in its order

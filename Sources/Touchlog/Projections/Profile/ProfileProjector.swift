@@ -34,14 +34,11 @@ public struct ProfileProjector: Projector {
         }
         let settings = try ChurnWatch.settings(of: view)
         // A profile and its open block are neighbours, read through one cursor; the kept churn
-        // list entries are in a region of their own, read through another. The events are read
-        // through a buffer, in place: an array's elements are copied out, retaining their strings.
-        try events.withUnsafeBufferPointer { events in
-            try view.readingNearby { profiles in
-                try view.readingNearby { churnList in
-                    for (subject, first) in firstEvent.sorted(by: { $0.key < $1.key }) {
-                        try fold(subject, events: events, from: first, next: nextEvent, profiles: profiles, churnList: churnList, settings: settings)
-                    }
+        // list entries are in a region of their own, read through another.
+        try view.readingNearby { profiles in
+            try view.readingNearby { churnList in
+                for (subject, first) in firstEvent.sorted(by: { $0.key < $1.key }) {
+                    try fold(subject, events: events, from: first, next: nextEvent, profiles: profiles, churnList: churnList, settings: settings)
                 }
             }
         }
@@ -49,7 +46,7 @@ public struct ProfileProjector: Projector {
 
     /// Folds one customer's events (`first`, then along `next`) into their profile.
     private func fold(
-        _ subject: String, events: UnsafeBufferPointer<StoredEvent>, from first: Int, next nextEvent: [Int],
+        _ subject: String, events: [StoredEvent], from first: Int, next nextEvent: [Int],
         profiles: ViewStore, churnList: ViewStore, settings: ChurnWatch.Settings
     ) throws {
         let profile = try profiles.get(Array(subject.utf8)).map { try CustomerProfile(encoded: $0) } ?? CustomerProfile()
