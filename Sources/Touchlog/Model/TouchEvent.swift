@@ -2,26 +2,64 @@
 /// that projections read. Free text (comments, mention texts, URLs) stays in the raw JSON only.
 public struct TouchEvent: Sendable, Equatable {
     /// The CloudEvents `id`; unique per `source`.
-    public var id: String
+    public var id: String {
+        _read { yield fields.id }
+        set { fields = Fields(id: newValue, source: source, subject: subject, time: time, payload: payload) }
+    }
     /// The CloudEvents `source`, for example `pos/store-042`.
-    public var source: String
+    public var source: String {
+        _read { yield fields.source }
+        set { fields = Fields(id: id, source: newValue, subject: subject, time: time, payload: payload) }
+    }
     /// The customer id (CloudEvents `subject`).
-    public var subject: String
+    public var subject: String {
+        _read { yield fields.subject }
+        set { fields = Fields(id: id, source: source, subject: newValue, time: time, payload: payload) }
+    }
     /// When the touch happened (event time, given by the source).
-    public var time: Timestamp
+    public var time: Timestamp {
+        get { fields.time }
+        set { fields = Fields(id: id, source: source, subject: subject, time: newValue, payload: payload) }
+    }
     /// The typed data.
-    public var payload: Payload
+    public var payload: Payload {
+        _read { yield fields.payload }
+        set { fields = Fields(id: id, source: source, subject: subject, time: time, payload: newValue) }
+    }
+
+    /// The fields, shared by every copy: an event is copied several times on its way from the
+    /// decoder to the log and the views (batches, shares, folds), and a copy of one reference
+    /// costs one retain where a copy of the fields cost one per string and array in them.
+    /// Immutable; a setter replaces it.
+    private var fields: Fields
 
     public init(id: String, source: String, subject: String, time: Timestamp, payload: Payload) {
-        self.id = id
-        self.source = source
-        self.subject = subject
-        self.time = time
-        self.payload = payload
+        fields = Fields(id: id, source: source, subject: subject, time: time, payload: payload)
     }
 
     /// The event's type, implied by its payload.
     public var type: EventType { payload.type }
+
+    public static func == (a: TouchEvent, b: TouchEvent) -> Bool {
+        a.fields === b.fields
+            || (a.id == b.id && a.source == b.source && a.subject == b.subject && a.time == b.time && a.payload == b.payload)
+    }
+
+    private final class Fields: Sendable {
+        let id: String
+        let source: String
+        let subject: String
+        let time: Timestamp
+        let payload: Payload
+
+        init(id: String, source: String, subject: String, time: Timestamp, payload: Payload) {
+            self.id = id
+            self.source = source
+            self.subject = subject
+            self.time = time
+            self.payload = payload
+        }
+    }
 }
 
 /// The typed data of a touch, one case per event type.
