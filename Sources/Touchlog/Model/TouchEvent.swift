@@ -62,6 +62,13 @@ public struct TouchEvent: Sendable, Equatable {
     }
 }
 
+extension TouchEvent: CustomReflectable {
+    /// The fields, as a struct of them would show (in `print`, `dump` and test failures).
+    public var customMirror: Mirror {
+        Mirror(self, children: ["id": id, "source": source, "subject": subject, "time": time, "payload": payload], displayStyle: .struct)
+    }
+}
+
 /// The typed data of a touch, one case per event type.
 public enum Payload: Sendable, Equatable {
     case purchase(Purchase)
