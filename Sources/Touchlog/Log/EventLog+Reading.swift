@@ -29,7 +29,7 @@ extension EventLog {
             // beyond the head cannot be trusted.
             let head = try readMetadata(txn).head
             guard position >= 1, position <= head else { return nil }
-            guard let bytes = try withUnsafeBytes(of: position.bigEndian, { key in try txn.get(events, key: key) }) else { throw Self.missing(position) }
+            guard let bytes = try PositionKey.with(position, { key in try txn.get(events, key: key) }) else { throw Self.missing(position) }
             return try storedEvent(txn, bytes, position: position)
         }
     }
@@ -131,7 +131,7 @@ extension EventLog {
             position = try CustomerState(value).lastPosition
         }
         while position > after {
-            guard let bytes = try withUnsafeBytes(of: position.bigEndian, { key in try txn.get(events, key: key) }) else {
+            guard let bytes = try PositionKey.with(position, { key in try txn.get(events, key: key) }) else {
                 throw TouchlogError(.corruption, "the event chain of \(subject) points to missing position \(position)")
             }
             let recordHeader = try header(bytes, position: position)

@@ -396,7 +396,7 @@ public final class EventLog: Sendable {
             guard case .stored(let position) = outcomes[inputIndex], case .success(let decoded) = inputs[inputIndex], let key = keys[inputIndex] else { continue }
             let slot = slotOfInput[inputIndex]
             RecordCodec.encode(decoded, recordedAt: recordedAt, previousOfCustomer: states[slot].lastPosition, jsonInline: false, into: &record)
-            try withUnsafeBytes(of: position.bigEndian) { positionKey in
+            try PositionKey.with(position) { positionKey in
                 try record.bytes.withUnsafeBytes { try txn.put(events, key: positionKey, value: $0, flags: .append) }
                 try txn.put(eventJSON, key: positionKey, reserving: RecordCodec.jsonEntrySize(decoded.json), flags: .append) {
                     RecordCodec.writeJSONEntry(decoded.json, to: $0)
@@ -415,7 +415,7 @@ public final class EventLog: Sendable {
         try txn.withCursor(eventIds) { cursor in
             for entry in idEntries {
                 try entry.key.withIndexKey(generation: entry.generation) { key in
-                    try withUnsafeBytes(of: entry.position.bigEndian) { try cursor.put(key, UnsafeRawBufferPointer($0)) }
+                    try PositionKey.with(entry.position) { try cursor.put(key, $0) }
                 }
             }
         }

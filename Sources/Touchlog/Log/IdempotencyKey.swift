@@ -32,11 +32,7 @@ struct IdempotencyKey: Hashable, Sendable {
     /// The `event_ids` key: the generation (big-endian, so that a generation is one key range)
     /// followed by the hash.
     func indexKey(generation: UInt32) -> [UInt8] {
-        var writer = ByteWriter(capacity: 20)
-        writer.write(generation.bigEndian)
-        writer.write(low)
-        writer.write(high)
-        return writer.bytes
+        withIndexKey(generation: generation) { Array($0) }
     }
 
     /// Calls `body` with the `event_ids` key (`indexKey`), built on the stack.
@@ -69,7 +65,12 @@ struct IdempotencyKey: Hashable, Sendable {
 /// A position as an LMDB key: 8 bytes big-endian, so that byte order is numeric order.
 enum PositionKey {
     static func of(_ position: UInt64) -> [UInt8] {
-        withUnsafeBytes(of: position.bigEndian) { Array($0) }
+        with(position) { Array($0) }
+    }
+
+    /// Calls `body` with the key of `position` (big-endian, so that keys sort by position), on the stack.
+    static func with<R>(_ position: UInt64, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try withUnsafeBytes(of: position.bigEndian, body)
     }
 
     static func decode(_ bytes: UnsafeRawBufferPointer) -> UInt64? {
